@@ -1,0 +1,39 @@
+"""The items that flow from spiders into the pipelines.
+
+A spider yields one ``PageItem`` per fetched (or failed) page. The extract
+pipeline adds ``facts`` and drops the HTML, the score pipeline adds nothing per
+page (scores are per site, computed by the store), the store pipeline writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Discovery:
+    """How a site came to be crawled: a seed line, a search result, a referring page."""
+
+    source: str  # "seed", "search", "snowball", "backlinks", ...
+    detail: str = ""  # "seeds/fitness.txt:12", the query, the referring URL
+    backend: str = ""
+    rank: int | None = None
+    snippet: str = ""
+
+
+@dataclass
+class PageItem:
+    """One fetched page of a prospect site (or the error that stopped it)."""
+
+    url: str  # the URL after redirects
+    domain: str  # registrable domain of the site being walked
+    niche: str
+    status: int | None = None  # HTTP status; None when the fetch failed
+    error: str = ""  # why there is no page: "HTTP 500", "DNS lookup failed", ...
+    html: str = ""  # decoded HTML; emptied by the extract pipeline
+    requested_url: str = ""
+    depth: int = 0
+    is_home: bool = False
+    discovery: Discovery | None = None
+    facts: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,147 @@
+"""Item pipelines: extract -> score -> store. Thin glue, in ITEM_PIPELINES order.
+
+``ExtractPipeline`` runs the pure extractors over a page's HTML and drops the
+HTML; ``StorePipeline`` writes pages in batches and, after each batch, scores
+the sites it touched. Settings read: LINKSPIDER_DB, LINKSPIDER_BATCH_SIZE,
+LINKSPIDER_FLUSH_SECONDS.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+
+from scrapy.utils.defer import deferred_from_coro
+
+from linkspider.extract import extract_page
+from linkspider.items import PageItem
+from linkspider.score import score_site
+from linkspider.store import Store, StoreError
+
+logger = logging.getLogger(__name__)
+
+
+class ExtractPipeline:
+    """Facts from HTML: emails, contact routes, page kinds, dates, outbound links."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ExtractPipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, PageItem) or not item.html:
+            return item
+        try:
+            item.facts = extract_page(item.html, item.url)
+        except Exception:  # an extractor bug must not lose the page
+            logger.exception("extraction failed on %s; page kept without facts", item.url)
+            self.stats.inc_value("linkspider/extract_errors")
+            item.facts = {}
+        item.html = ""
+        if item.facts.get("emails"):
+            self.stats.inc_value("linkspider/pages_with_email")
+        return item
+
+
+class StorePipeline:
+    """Batched writes to the SQLite store, one run row per crawl, scores after each batch."""
+
+    def __init__(self, crawler: Any) -> None:
+        settings = crawler.settings
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.db_path = settings.get("LINKSPIDER_DB")
+        self.batch_size = settings.getint("LINKSPIDER_BATCH_SIZE", 100)
+        self.flush_seconds = settings.getfloat("LINKSPIDER_FLUSH_SECONDS", 5.0)
+        self.store: Store | None = None
+        self.buffer: list[PageItem] = []
+        self.last_flush = time.monotonic()
+        self.run_id: int | None = None
+        self.closing = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> StorePipeline:
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        spider = self.crawler.spider
+        try:
+            self.store = Store(self.db_path)
+            self.run_id = self.store.start_run(spider.name, getattr(spider, "niche", ""),
+                                               _spider_args(spider))
+        except StoreError as exc:
+            logger.error("%s", exc)
+            raise
+        logger.info("storing into %s", self.db_path)
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, PageItem):
+            self.buffer.append(item)
+            if (len(self.buffer) >= self.batch_size
+                    or time.monotonic() - self.last_flush >= self.flush_seconds):
+                self.flush()
+        return item
+
+    def flush(self) -> None:
+        if not self.buffer or self.store is None:
+            return
+        batch, self.buffer = self.buffer, []
+        try:
+            self.store.write_pages(batch)
+            domains = {item.domain for item in batch}
+            self.store.save_scores({s["domain"]: score_site(s) for s in self.store.site_facts(domains)})
+        except StoreError as exc:
+            # Keep the batch and stop the crawl: better a short run than lost pages.
+            self.buffer = batch + self.buffer
+            self.stats.inc_value("linkspider/store_errors")
+            logger.error("could not write %d pages: %s", len(batch), exc)
+            if not self.closing:
+                self.closing = True
+                deferred_from_coro(self.crawler.engine.close_spider_async(reason="store_error"))
+            return
+        finally:
+            self.last_flush = time.monotonic()
+        self.stats.inc_value("linkspider/stored_pages", len(batch))
+
+    def spill(self) -> None:
+        """Last resort when the database stays unwritable: pages go to a JSON Lines file."""
+        path = Path(self.db_path).with_name(
+            f"unsaved-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.jsonl")
+        try:
+            with path.open("w", encoding="utf-8") as fh:
+                for item in self.buffer:
+                    fh.write(json.dumps(asdict(item), default=str) + "\n")
+        except OSError as exc:
+            logger.error("could not save %d pages anywhere: %s", len(self.buffer), exc)
+            return
+        logger.error("%d pages could not be written to %s; they are saved in %s",
+                     len(self.buffer), self.db_path, path)
+        self.buffer = []
+
+    def close_spider(self) -> None:
+        if self.store is None:
+            return
+        self.flush()
+        if self.buffer:
+            self.spill()
+        reason = self.stats.get_value("finish_reason") or "finished"
+        try:
+            if self.run_id is not None:
+                self.store.finish_run(self.run_id, str(reason), self.stats.get_stats())
+        except Exception as exc:  # the pages are stored; a missing run row is not worth a crash
+            logger.warning("could not record the run: %s", exc)
+        self.store.close()
+
+
+def _spider_args(spider: Any) -> dict[str, Any]:
+    keys = ("niche_name", "seeds_path")
+    return {k: getattr(spider, k) for k in keys if getattr(spider, k, None) is not None}

@@ -1,0 +1,84 @@
+"""Scrapy settings for linkspider.
+
+Polite by default: linkspider visits strangers' small blogs, often on shared
+hosting, and a link builder wants to stay welcome there. Every setting can be
+overridden per run with ``-s NAME=VALUE``. linkspider's own settings are at the
+bottom, each with what it does.
+"""
+
+from __future__ import annotations
+
+import os
+
+BOT_NAME = "linkspider"
+SPIDER_MODULES = ["linkspider.spiders"]
+NEWSPIDER_MODULE = "linkspider.spiders"
+
+# Say who we are and where to complain; site owners read their logs.
+USER_AGENT = (
+    "linkspider/0.1 (+https://github.com/linkspider/linkspider; "
+    "link-prospecting crawler; obeys robots.txt)"
+)
+
+# ---------------------------------------------------------------- politeness
+ROBOTSTXT_OBEY = True
+# Two requests at a time per site at most, a second apart before AutoThrottle
+# adapts the delay to the site's own latency.
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+RANDOMIZE_DOWNLOAD_DELAY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 30
+RETRY_TIMES = 1
+# Never follow more than a few redirects: loops and chains are spam signals.
+REDIRECT_MAX_TIMES = 5
+# Prospect pages are HTML; anything bigger than this is not worth reading.
+DOWNLOAD_MAXSIZE = 5 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 1024 * 1024
+# 404/500 pages reach the spider so that a dead seed is recorded, not lost.
+HTTPERROR_ALLOW_ALL = True
+
+# ---------------------------------------------------------------- safety
+# Both open local endpoints; a crawler of untrusted sites has no use for them
+# (the remote-control one runs code sent to it).
+REMOTE_CONTROL_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+# Breadth-first-ish by priority: the site walk sets priorities itself.
+DEPTH_PRIORITY = 0
+COOKIES_ENABLED = False
+
+ITEM_PIPELINES = {
+    "linkspider.pipelines.ExtractPipeline": 300,
+    "linkspider.pipelines.StorePipeline": 800,
+}
+
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+
+# ---------------------------------------------------------------- linkspider
+# Path of the SQLite database. The environment variable of the same name
+# overrides this default; `-s LINKSPIDER_DB=...` overrides both.
+LINKSPIDER_DB = os.environ.get("LINKSPIDER_DB", "output/linkspider.db")
+
+# Folder holding the niche profiles (<niche>.toml), seed lists and blocklist.
+LINKSPIDER_SEEDS_DIR = os.environ.get("LINKSPIDER_SEEDS_DIR", "seeds")
+
+# Platforms that are never prospects (one registrable domain per line,
+# `amazon.*` matches every suffix). Relative paths are taken from
+# LINKSPIDER_SEEDS_DIR.
+LINKSPIDER_BLOCKLIST = "blocklist.txt"
+
+# Most pages the site walk fetches on one site, the home page included.
+SITE_PAGE_BUDGET = 12
+# How many clicks from the entry page the site walk goes.
+SITE_MAX_DEPTH = 2
+
+# The store writes items in batches of this many (one transaction each), and
+# at least every LINKSPIDER_FLUSH_SECONDS, so a killed crawl loses little.
+LINKSPIDER_BATCH_SIZE = 100
+LINKSPIDER_FLUSH_SECONDS = 5.0

@@ -1,0 +1,1 @@
+"""linkspider's spiders; the site walk they share lives in ``sitewalk``."""

@@ -1,0 +1,200 @@
+"""The site walk every spider shares: from an entry URL, walk one site for contacts.
+
+Fetch the home page, then the internal links most likely to hold a contact or
+a reason to pitch (see ``linkspider.linkrank``), highest value first, within a
+per-site page budget (``SITE_PAGE_BUDGET``) and depth (``SITE_MAX_DEPTH``).
+Never leaves the site; robots.txt and the blocklist are honoured. Each fetched
+page - or the error that stopped it - becomes one ``PageItem``; the pipelines
+extract, score and store. Spiders decide *what* to fetch; they parse nothing
+but links.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import scrapy
+from scrapy.exceptions import UsageError
+from scrapy.http import HtmlResponse, Response
+from twisted.python.failure import Failure
+from w3lib.url import canonicalize_url
+
+from linkspider.domains import registrable_domain
+from linkspider.items import Discovery, PageItem
+from linkspider.linkrank import rank_links
+from linkspider.niches import Blocklist, NicheError, NicheProfile, load_niche
+
+logger = logging.getLogger(__name__)
+
+# Links below this value (blog posts, anything unnamed) never take the last
+# pages of a site's budget: those are kept for contact pages found deeper.
+LOW_VALUE = 50
+
+# Connection-level failures after which an https:// entry is retried as http://
+# (old seed lists, sites without TLS, proxies that refuse CONNECT).
+_HTTP_FALLBACK_ERRORS = ("TunnelError", "SSLError", "ConnectionRefusedError", "ConnectError",
+                         "ResponseNeverReceived", "ConnectionLost")
+
+
+class SiteWalkSpider(scrapy.Spider):
+    """Base of linkspider's spiders: argument checks, niche profile, blocklist, the walk."""
+
+    custom_settings: dict[str, Any] = {}
+
+    def __init__(self, niche: str | None = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.niche_name = niche
+        self.profile: NicheProfile | None = None
+        self.blocklist = Blocklist()
+        self._scheduled: dict[str, set[str]] = {}  # site -> canonical URLs scheduled
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> SiteWalkSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        spider.page_budget = settings.getint("SITE_PAGE_BUDGET", 12)
+        spider.max_depth = settings.getint("SITE_MAX_DEPTH", 2)
+        spider.seeds_dir = Path(settings.get("LINKSPIDER_SEEDS_DIR", "seeds"))
+        if spider.page_budget < 1:
+            raise UsageError(f"SITE_PAGE_BUDGET must be at least 1, not {spider.page_budget}")
+        blocklist = Path(settings.get("LINKSPIDER_BLOCKLIST", "blocklist.txt"))
+        if not blocklist.is_absolute():
+            blocklist = spider.seeds_dir / blocklist
+        try:
+            spider.blocklist = Blocklist.from_file(blocklist)
+            spider.setup()
+        except NicheError as exc:
+            raise UsageError(str(exc), print_help=False) from exc
+        return spider
+
+    def setup(self) -> None:
+        """Validate the spider's arguments; raise NicheError with a clear message."""
+        if not self.niche_name:
+            raise NicheError(f"spider {self.name!r} needs a niche: -a niche=NAME")
+        self.profile = load_niche(self.niche_name, self.seeds_dir)
+
+    @property
+    def niche(self) -> str:
+        return self.profile.name if self.profile else (self.niche_name or "")
+
+    # ------------------------------------------------------------ the walk
+    def walk_site(self, url: str, discovery: Discovery) -> scrapy.Request | None:
+        """The request that starts walking the site of ``url``; None if blocked or known."""
+        site = registrable_domain(url)
+        if not site:
+            self.crawler.stats.inc_value("linkspider/skipped/no_domain")
+            logger.warning("skipping %s: no registrable domain", url)
+            return None
+        if self.blocklist.blocks(site):
+            self.crawler.stats.inc_value("linkspider/skipped/blocklisted")
+            logger.info("skipping %s: %s is on the blocklist", url, site)
+            return None
+        if site in self._scheduled:
+            return None
+        self._scheduled[site] = {canonicalize_url(url)}
+        self.crawler.stats.inc_value("linkspider/sites")
+        return scrapy.Request(
+            url, callback=self.parse_page, errback=self.page_failed, dont_filter=True,
+            meta={"site": site, "site_depth": 0, "is_home": True, "discovery": discovery},
+        )
+
+    def parse_page(self, response: Response) -> Iterator[Any]:
+        meta = response.meta
+        site: str = meta["site"]
+        is_home = bool(meta.get("is_home"))
+        final_site = registrable_domain(response.url)
+        if final_site != site:
+            if not is_home or not final_site or self.blocklist.blocks(final_site):
+                # A link that redirected off the site (or to a platform): not this site's page.
+                self.crawler.stats.inc_value("linkspider/skipped/offsite_redirect")
+                logger.info("%s redirected off %s to %s: not followed", meta.get("redirect_urls", [response.url])[0],
+                            site, response.url)
+                return
+            # The entry moved to another domain: the site is where it lives now.
+            logger.info("site %s moved to %s", site, final_site)
+            self._scheduled.setdefault(final_site, set()).add(canonicalize_url(response.url))
+            site = final_site
+        item = PageItem(
+            url=response.url, domain=site, niche=self.niche, status=response.status,
+            requested_url=(meta.get("redirect_urls") or [response.url])[0],
+            depth=meta.get("site_depth", 0), is_home=is_home,
+            discovery=meta.get("discovery") if is_home else None,
+        )
+        if response.status >= 400:
+            item.error = f"HTTP {response.status}"
+            self.crawler.stats.inc_value(f"linkspider/http_errors/{response.status}")
+            yield item
+            return
+        if not isinstance(response, HtmlResponse) or b"\x00" in response.body[:4096]:
+            ctype = response.headers.get("Content-Type", b"").decode("latin-1") or "unknown"
+            item.error = f"not an HTML page (Content-Type: {ctype})"
+            self.crawler.stats.inc_value("linkspider/skipped/not_html")
+            logger.info("skipping %s: %s", response.url, item.error)
+            yield item
+            return
+        item.html = response.text
+        self.crawler.stats.inc_value("linkspider/pages")
+        yield item
+        if item.depth < self.max_depth:
+            yield from self.follow_links(response, site, item.depth)
+
+    def follow_links(self, response: HtmlResponse, site: str, depth: int) -> Iterator[scrapy.Request]:
+        scheduled = self._scheduled.setdefault(site, set())
+        links = []
+        for a in response.css("a[href]"):
+            href = a.attrib.get("href", "").strip()
+            if not href or href.startswith(("#", "mailto:", "tel:", "javascript:")):
+                continue
+            try:
+                url = response.urljoin(href)
+            except ValueError:
+                continue
+            if not url.startswith(("http://", "https://")) or registrable_domain(url) != site:
+                continue
+            cues = " ".join(filter(None, [
+                " ".join(a.css("::text").getall()), a.attrib.get("title", ""),
+                a.attrib.get("aria-label", ""), " ".join(a.css("img::attr(alt)").getall()),
+            ]))
+            links.append((url.split("#", 1)[0], cues))
+        for ranked in rank_links(links):
+            left = self.page_budget - len(scheduled)
+            if left <= 0:
+                self.crawler.stats.inc_value("linkspider/budget_reached")
+                break
+            if ranked.value < LOW_VALUE and left <= max(1, self.page_budget // 4):
+                continue
+            key = canonicalize_url(ranked.url)
+            if key in scheduled:
+                continue
+            scheduled.add(key)
+            yield scrapy.Request(
+                ranked.url, callback=self.parse_page, errback=self.page_failed,
+                priority=ranked.value, meta={"site": site, "site_depth": depth + 1, "link_kind": ranked.kind},
+            )
+
+    def page_failed(self, failure: Failure) -> Iterator[Any]:
+        request = failure.request  # type: ignore[attr-defined]
+        meta = request.meta
+        reason = failure.value.__class__.__name__
+        if (meta.get("is_home") and request.url.startswith("https://") and not meta.get("http_fallback")
+                and reason in _HTTP_FALLBACK_ERRORS):
+            self.crawler.stats.inc_value("linkspider/http_fallback")
+            logger.info("%s failed (%s); trying http://", request.url, reason)
+            yield request.replace(url="http://" + request.url[len("https://"):],
+                                  meta={**meta, "http_fallback": True})
+            return
+        if reason == "IgnoreRequest":
+            # robots.txt forbade it (the middleware counts and logs those itself).
+            return
+        message = str(failure.value) or reason
+        self.crawler.stats.inc_value(f"linkspider/fetch_errors/{reason}")
+        logger.warning("could not fetch %s: %s", request.url, message)
+        yield PageItem(
+            url=request.url, domain=meta["site"], niche=self.niche, status=None,
+            error=f"{reason}: {message}"[:300], requested_url=request.url,
+            depth=meta.get("site_depth", 0), is_home=bool(meta.get("is_home")),
+            discovery=meta.get("discovery") if meta.get("is_home") else None,
+        )

@@ -1,0 +1,372 @@
+"""The SQLite database: its schema and every read and write of it.
+
+This is the only module that speaks SQL (through sqlite-utils). One row per
+*site* (registrable domain) in ``sites``; what the crawl saw hangs off it in
+``pages``, ``contacts``, ``signals`` and ``discoveries``; each crawl is a row
+of ``runs``. Writes are upserts keyed so that re-running a crawl never
+duplicates a row, and the columns a person fills in (``status``, ``notes``)
+are never written by a crawl.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from linkspider.items import PageItem
+
+logger = logging.getLogger(__name__)
+
+OUTREACH_STATUSES = ("new", "contacted", "replied", "won", "rejected", "blocked")
+
+# Page kinds the extractors decide, as signal kinds in the database.
+SIGNAL_KINDS = {
+    "is_write_for_us": "write_for_us",
+    "is_roundup": "roundup",
+    "is_resources": "resources",
+    "is_sponsored": "sponsored",
+    "rejects_guest_posts": "rejects_guest_posts",
+    "is_contact_page": "contact_page",
+    "is_about_page": "about_page",
+}
+
+
+class StoreError(RuntimeError):
+    """The database cannot be opened or written; the message says why and what to do."""
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def _explain(path: Path, exc: sqlite3.Error) -> str:
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return (f"database {path} is locked by another process (another crawl or an open "
+                f"editor?); close it or use -s LINKSPIDER_DB=... for this run")
+    if "readonly" in text or "read-only" in text:
+        return f"database {path} is read-only; check its permissions or choose another path"
+    if "disk" in text and "full" in text:
+        return f"disk full while writing {path}; free space and run again (the crawl resumes)"
+    if "not a database" in text or "malformed" in text:
+        return f"{path} is not a linkspider SQLite database ({text})"
+    return f"database {path}: {text}"
+
+
+@dataclass
+class ProspectFilter:
+    """What ``linkspider export`` and ``report`` select."""
+
+    niche: str | None = None
+    min_score: int | None = None
+    signals: list[str] = field(default_factory=list)  # all must be present
+    has_email: bool = False
+    statuses: list[str] = field(default_factory=list)  # empty: any status
+    limit: int | None = None
+
+
+class Store:
+    """An open linkspider database. Create with ``Store(path)``; close with ``close()``."""
+
+    def __init__(self, path: str | Path, *, timeout: float = 30.0) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(str(self.path), timeout=timeout)
+            self.db = sqlite_utils.Database(conn)
+            # WAL lets `linkspider export` read while a crawl writes.
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.ensure_schema()
+        except sqlite3.Error as exc:
+            raise StoreError(_explain(self.path, exc)) from exc
+        except OSError as exc:
+            raise StoreError(f"cannot open database {self.path}: {exc}") from exc
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------ schema
+    def ensure_schema(self) -> None:
+        db = self.db
+        db["sites"].create(
+            {
+                "domain": str, "niche": str, "home_url": str, "title": str,
+                "first_seen": str, "last_seen": str, "last_crawled": str,
+                "pages_crawled": int, "last_error": str,
+                "score": int, "score_why": str,
+                "status": str, "notes": str, "status_changed": str,
+            },
+            pk="domain", not_null={"status"}, defaults={"status": "new", "notes": "", "pages_crawled": 0,
+                                                         "score": 0, "score_why": ""},
+            if_not_exists=True,
+        )
+        db["pages"].create(
+            {"url": str, "domain": str, "status": int, "error": str, "title": str,
+             "kinds": str, "published": str, "depth": int, "fetched_at": str},
+            pk="url", if_not_exists=True,
+        )
+        db["contacts"].create(
+            {"id": str, "domain": str, "kind": str, "value": str, "source_url": str,
+             "detail": str, "own_domain": int, "role": int, "first_seen": str, "last_seen": str},
+            pk="id", if_not_exists=True,
+        )
+        db["signals"].create(
+            {"id": str, "domain": str, "kind": str, "url": str, "evidence": str,
+             "first_seen": str, "last_seen": str},
+            pk="id", if_not_exists=True,
+        )
+        db["discoveries"].create(
+            {"id": str, "domain": str, "niche": str, "source": str, "detail": str,
+             "backend": str, "rank": int, "snippet": str, "first_seen": str},
+            pk="id", if_not_exists=True,
+        )
+        db["runs"].create(
+            {"id": int, "spider": str, "niche": str, "args": str, "started": str,
+             "finished": str, "outcome": str, "stats": str},
+            pk="id", if_not_exists=True,
+        )
+        for table, cols in [("pages", ["domain"]), ("contacts", ["domain"]),
+                            ("signals", ["domain"]), ("discoveries", ["domain"]),
+                            ("discoveries", ["niche"])]:
+            db[table].create_index(cols, if_not_exists=True)
+
+    # ------------------------------------------------------------ writes
+    def write_pages(self, items: Iterable[PageItem]) -> int:
+        """Store a batch of crawled pages in one transaction; returns how many."""
+        items = list(items)
+        if not items:
+            return 0
+        ts = now_iso()
+        sites_new: dict[str, dict[str, Any]] = {}
+        pages, contacts, signals, discoveries = [], [], [], []
+        homes: dict[str, PageItem] = {}
+        for item in items:
+            sites_new.setdefault(item.domain, {
+                "domain": item.domain, "niche": item.niche, "first_seen": ts,
+                "status": "new", "notes": "", "pages_crawled": 0,
+            })
+            if item.is_home:
+                homes[item.domain] = item
+            facts = item.facts
+            pages.append({
+                "url": item.url, "domain": item.domain, "status": item.status,
+                "error": item.error, "title": facts.get("title", ""),
+                "kinds": ",".join(SIGNAL_KINDS[k] for k in SIGNAL_KINDS if facts.get(k)),
+                "published": facts.get("published"), "depth": item.depth, "fetched_at": ts,
+            })
+            contacts.extend(_contact_rows(item, ts))
+            signals.extend(_signal_rows(item, ts))
+            if item.discovery is not None:
+                d = item.discovery
+                discoveries.append({
+                    "id": f"{item.domain}|{item.niche}|{d.source}|{d.detail}",
+                    "domain": item.domain, "niche": item.niche, "source": d.source,
+                    "detail": d.detail, "backend": d.backend, "rank": d.rank,
+                    "snippet": d.snippet, "first_seen": ts,
+                })
+        try:
+            with self.db.conn:
+                db = self.db
+                # A new site gets its first_seen and default outreach fields once;
+                # later crawls touch only the crawl's own columns.
+                db["sites"].insert_all(sites_new.values(), pk="domain", ignore=True)
+                db.execute(
+                    f"UPDATE sites SET last_seen = ?, last_crawled = ? WHERE domain IN "
+                    f"({','.join('?' * len(sites_new))})",
+                    [ts, ts, *sites_new],
+                )
+                for domain, home in homes.items():
+                    if home.status and 200 <= home.status < 300:
+                        db.execute(
+                            "UPDATE sites SET home_url = ?, title = ?, last_error = '' WHERE domain = ?",
+                            [home.url, home.facts.get("title", ""), domain],
+                        )
+                    else:
+                        db.execute(
+                            "UPDATE sites SET home_url = coalesce(home_url, ?), last_error = ? "
+                            "WHERE domain = ?",
+                            [home.requested_url or home.url, home.error or f"HTTP {home.status}", domain],
+                        )
+                db["pages"].upsert_all(pages, pk="url")
+                # Keep first_seen of known contacts/signals: insert-or-ignore, then touch.
+                for table, rows in (("contacts", contacts), ("signals", signals),
+                                    ("discoveries", discoveries)):
+                    if rows:
+                        db[table].insert_all(rows, pk="id", ignore=True)
+                        if table != "discoveries":
+                            db.conn.executemany(
+                                f"UPDATE {table} SET last_seen = ? WHERE id = ?",
+                                [(ts, r["id"]) for r in rows],
+                            )
+                db.execute(
+                    "UPDATE sites SET pages_crawled = (SELECT count(*) FROM pages p WHERE "
+                    "p.domain = sites.domain AND p.status BETWEEN 200 AND 299) WHERE domain IN "
+                    f"({','.join('?' * len(sites_new))})",
+                    list(sites_new),
+                )
+        except sqlite3.Error as exc:
+            raise StoreError(_explain(self.path, exc)) from exc
+        return len(items)
+
+    def save_scores(self, scores: dict[str, tuple[int, str]]) -> None:
+        try:
+            with self.db.conn:
+                self.db.conn.executemany(
+                    "UPDATE sites SET score = ?, score_why = ? WHERE domain = ?",
+                    [(s, why, d) for d, (s, why) in scores.items()],
+                )
+        except sqlite3.Error as exc:
+            raise StoreError(_explain(self.path, exc)) from exc
+
+    def set_status(self, domain: str, status: str, note: str | None = None) -> bool:
+        """Record a person's outreach status (and note); False when the site is unknown."""
+        if status not in OUTREACH_STATUSES:
+            raise ValueError(f"unknown status {status!r}; use one of {', '.join(OUTREACH_STATUSES)}")
+        sets, args = ["status = ?", "status_changed = ?"], [status, now_iso()]
+        if note is not None:
+            sets.append("notes = ?")
+            args.append(note)
+        try:
+            with self.db.conn:
+                cur = self.db.execute(f"UPDATE sites SET {', '.join(sets)} WHERE domain = ?",
+                                      [*args, domain])
+        except sqlite3.Error as exc:
+            raise StoreError(_explain(self.path, exc)) from exc
+        return cur.rowcount > 0
+
+    def start_run(self, spider: str, niche: str, args: dict[str, Any]) -> int:
+        with self.db.conn:
+            table = self.db["runs"]
+            table.insert({"spider": spider, "niche": niche, "args": json.dumps(args, sort_keys=True),
+                          "started": now_iso(), "outcome": "running"})
+            return int(table.last_pk)
+
+    def finish_run(self, run_id: int, outcome: str, stats: dict[str, Any]) -> None:
+        with self.db.conn:
+            self.db["runs"].update(run_id, {
+                "finished": now_iso(), "outcome": outcome,
+                "stats": json.dumps(stats, sort_keys=True, default=str),
+            })
+
+    # ------------------------------------------------------------ reads
+    def site_facts(self, domains: Iterable[str]) -> Iterator[dict[str, Any]]:
+        """Per site: its row plus its contacts and signals, for scoring."""
+        for domain in domains:
+            site = self._site(domain)
+            if site is None:
+                continue
+            yield self._with_children(site)
+
+    def all_domains(self) -> list[str]:
+        return [r["domain"] for r in self.db.query("SELECT domain FROM sites ORDER BY domain")]
+
+    def _site(self, domain: str) -> dict[str, Any] | None:
+        rows = list(self.db.query("SELECT * FROM sites WHERE domain = ?", [domain]))
+        return rows[0] if rows else None
+
+    def _with_children(self, site: dict[str, Any]) -> dict[str, Any]:
+        domain = site["domain"]
+        site = dict(site)
+        site["contacts"] = list(self.db.query(
+            "SELECT kind, value, source_url, detail, own_domain, role FROM contacts "
+            "WHERE domain = ? ORDER BY first_seen, id", [domain]))
+        site["signals"] = list(self.db.query(
+            "SELECT kind, url, evidence FROM signals WHERE domain = ? ORDER BY kind, url", [domain]))
+        site["discoveries"] = list(self.db.query(
+            "SELECT niche, source, detail, backend, rank, snippet FROM discoveries "
+            "WHERE domain = ? ORDER BY first_seen, id", [domain]))
+        return site
+
+    def prospects(self, flt: ProspectFilter | None = None) -> list[dict[str, Any]]:
+        """Sites with their contacts and signals, best score first."""
+        flt = flt or ProspectFilter()
+        where, args = ["1 = 1"], []
+        if flt.niche:
+            where.append("(s.niche = ? OR EXISTS (SELECT 1 FROM discoveries d "
+                         "WHERE d.domain = s.domain AND d.niche = ?))")
+            args += [flt.niche, flt.niche]
+        if flt.min_score is not None:
+            where.append("s.score >= ?")
+            args.append(flt.min_score)
+        for kind in flt.signals:
+            where.append("EXISTS (SELECT 1 FROM signals g WHERE g.domain = s.domain AND g.kind = ?)")
+            args.append(kind)
+        if flt.has_email:
+            where.append("EXISTS (SELECT 1 FROM contacts c WHERE c.domain = s.domain AND c.kind = 'email')")
+        if flt.statuses:
+            where.append(f"s.status IN ({','.join('?' * len(flt.statuses))})")
+            args += flt.statuses
+        sql = (f"SELECT s.* FROM sites s WHERE {' AND '.join(where)} "
+               "ORDER BY s.score DESC, s.pages_crawled DESC, s.domain")
+        if flt.limit:
+            sql += f" LIMIT {int(flt.limit)}"
+        try:
+            return [self._with_children(row) for row in self.db.query(sql, args)]
+        except sqlite3.Error as exc:
+            raise StoreError(_explain(self.path, exc)) from exc
+
+    def counts(self) -> dict[str, Any]:
+        """Totals for ``linkspider report``: per niche and outreach status."""
+        q = self.db.query
+        return {
+            "sites": next(q("SELECT count(*) n FROM sites"))["n"],
+            "pages": next(q("SELECT count(*) n FROM pages"))["n"],
+            "emails": next(q("SELECT count(DISTINCT value) n FROM contacts WHERE kind = 'email'"))["n"],
+            "by_niche_status": list(q(
+                "SELECT niche, status, count(*) AS sites, sum(score >= 50) AS strong "
+                "FROM sites GROUP BY niche, status ORDER BY niche, status")),
+            "runs": list(q("SELECT id, spider, niche, started, finished, outcome FROM runs "
+                           "ORDER BY id DESC LIMIT 5")),
+        }
+
+
+def _contact_rows(item: PageItem, ts: str) -> list[dict[str, Any]]:
+    facts, rows = item.facts, []
+
+    def add(kind: str, value: str, *, own: bool = True, role: bool = False, detail: str = "") -> None:
+        rows.append({
+            "id": f"{item.domain}|{kind}|{value}", "domain": item.domain, "kind": kind,
+            "value": value, "source_url": item.url, "detail": detail,
+            "own_domain": int(own), "role": int(role), "first_seen": ts, "last_seen": ts,
+        })
+
+    details = {d["email"]: d for d in facts.get("email_details", [])}
+    for email in facts.get("emails", []):
+        d = details.get(email, {})
+        add("email", email, own=bool(d.get("own_domain")), role=bool(d.get("role")),
+            detail=str(d.get("source", "")))
+    if facts.get("contact_form"):
+        add("contact_form", item.url)
+    for url in facts.get("social", []):
+        add("social", url, own=False)
+    for name in facts.get("authors", []):
+        add("author", name)
+    return rows
+
+
+def _signal_rows(item: PageItem, ts: str) -> list[dict[str, Any]]:
+    facts, evidence = item.facts, item.facts.get("evidence", {})
+    rows = []
+    for key, kind in SIGNAL_KINDS.items():
+        if facts.get(key):
+            rows.append({
+                "id": f"{item.domain}|{kind}|{item.url}", "domain": item.domain, "kind": kind,
+                "url": item.url, "evidence": str(evidence.get(key) or evidence.get(kind) or ""),
+                "first_seen": ts, "last_seen": ts,
+            })
+    return rows
