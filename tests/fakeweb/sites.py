@@ -1,0 +1,644 @@
+"""Render one planned site into pages, and write its ground truth as it goes.
+
+Every email, form, guideline page and trap is recorded in the site's manifest
+entry by the same call that writes it into the HTML, so the manifest cannot
+drift from the pages.
+"""
+
+from __future__ import annotations
+
+import html
+import random
+import re
+from datetime import date
+from urllib.parse import parse_qs
+
+from .model import Page, Site
+from .plan import FITNESS_PLANTS, Plan, Post
+from .render import CDN_CGI, ICON_SVG, Chrome, contact_form, esc, jsonld, layout, obfuscate, share_buttons
+from .vocab import COOKIE_TEXT, FOREIGN, NAV_ABOUT, NAV_CONTACT, NAV_WFU, SENTENCES, VOCAB
+
+UI = {
+    "en": {"home": "Home", "about": None, "about_path": "/about/", "contact": None, "contact_path": None,
+           "intro": "Have a question, a story tip or a partnership idea? We read every message."},
+    "de": {"home": "Startseite", "about": "Über uns", "about_path": "/ueber-uns/", "contact": "Kontakt",
+           "contact_path": "/kontakt/", "intro": "Fragen, Anregungen oder Ideen? Schreib uns – wir lesen jede Nachricht.",
+           "wfu_title": "Gastautor werden: Gastbeitrag einreichen",
+           "wfu": "Du möchtest einen Gastbeitrag bei uns veröffentlichen? Wir suchen regelmäßig Gastautoren. "
+                  "Der Text sollte einzigartig sein und mindestens 1.000 Wörter haben. Schick deinen Themenvorschlag an"},
+    "es": {"home": "Inicio", "about": "Sobre nosotros", "about_path": "/sobre-nosotros/", "contact": "Contacto",
+           "contact_path": "/contacto/", "intro": "¿Tienes una pregunta o una idea? Escríbenos, leemos todos los mensajes.",
+           "wfu_title": "Escribe para nosotros",
+           "wfu": "¿Quieres escribir para nosotros? Aceptamos artículos de invitados originales sobre viajes. "
+                  "Envía tu propuesta de artículo a"},
+    "fr": {"home": "Accueil", "about": "À propos", "about_path": "/a-propos/", "contact": "Contact",
+           "contact_path": "/contact/", "intro": "Une question ou une idée ? Écrivez-nous, nous lisons tous les messages.",
+           "wfu_title": "Devenir contributeur",
+           "wfu": "Vous souhaitez devenir contributeur ? Nous publions des articles invités originaux sur le café. "
+                  "Envoyez votre proposition à"},
+}
+WFU_TITLES = {"/write-for-us/": "Write for Us", "/contribute/": "Contribute: Write for Us",
+              "/guest-post-guidelines/": "Guest Post Guidelines", "/submit/": "Submit a Guest Post"}
+INLINE_ENCODINGS = {"text", "mailto", "at_brackets", "at_parens", "at_words", "at_braces", "entities", "cfemail", "cdn_cgi"}
+BINARY = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n\x00\x00\x01\x00binary\x00\xff\xfe" * 64
+CP1252_TEXT = ("“Don’t skip leg day,” says our café-loving coach. Membership costs 49 € a month – "
+               "naïve beginners welcome.")
+TAG_RE = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.S)
+
+
+def plain_text(fragment: str) -> str:
+    """Visible text of an HTML fragment (for the search index)."""
+    return " ".join(html.unescape(TAG_RE.sub(" ", fragment)).split())
+
+
+def paragraph_pool(rng: random.Random, topic: str, language: str, size: int = 200) -> list[str]:
+    """Paragraphs about one topic: template sentences filled with the topic's words."""
+    if language != "en":
+        words, sentences = FOREIGN[language]["kw"], FOREIGN[language]["sentences"]
+        adj: tuple[str, ...] = ("",)
+    else:
+        words, sentences, adj = VOCAB[topic]["kw"], SENTENCES, VOCAB[topic]["adj"]
+    pool = []
+    for _ in range(size):
+        parts = []
+        for tpl in rng.sample(sentences, rng.randint(3, min(6, len(sentences)))):
+            kw, kw2 = rng.sample(words, 2)
+            text = tpl.format(kw=kw, kw2=kw2, adj=rng.choice(adj), n=rng.randint(2, 12))
+            parts.append(text[0].upper() + text[1:])
+        pool.append(" ".join(parts))
+    return pool
+
+
+def fmt_day(day: date) -> str:
+    return f'<time datetime="{day.isoformat()}">{day.strftime("%B")} {day.day}, {day.year}</time>'
+
+
+class SiteBuilder:
+    """Turns a Plan into a Site plus its manifest entry.
+
+    ``index`` gives access to the other sites (for roundups, resources and
+    directories); ``queue`` holds not-yet-linked non-seed sites of each niche so
+    that the seed sites' roundups make them discoverable.
+    """
+
+    def __init__(self, plan: Plan, pool: list[str], index: dict[str, list[Plan]], queue: dict[str, list[Plan]],
+                 inbound: dict[str, list[str]]):
+        self.p, self.rng, self.pool, self.index, self.queue = plan, plan.rng, pool, index, queue
+        self.inbound = inbound  # domain -> URLs of roundups/resources/directories linking to it
+        self.o = plan.opts
+        self.base = f"http://{plan.host}"
+        self.pages: dict[str, Page] = {}
+        self.redirects: dict[str, tuple[int, str]] = {}
+        self.ui = dict(UI[plan.language])
+        self.key = self.o.get("key") or self.rng.randint(1, 255)
+        self.charset, self.declared = self.o.get("charset", ("utf-8", "header"))
+        self.content_type = "text/html; charset=utf-8"
+        if self.declared == "meta":
+            self.content_type = "text/html"
+        elif self.charset != "utf-8":
+            self.content_type = f"text/html; charset={self.charset}"
+        self.m: dict = {
+            "domain": plan.domain, "host": plan.host, "hosts": [plan.host, *plan.also_hosts],
+            "home_url": plan.home_url, "entry_url": plan.home_url, "niche": plan.niche, "topic": plan.topic,
+            "kind": plan.kind, "language": plan.language, "in_seed_list": False, "seed_lists": [],
+            "reachable": True, "active": plan.active, "last_post": plan.posts[0].day.isoformat(),
+            "charset": self.charset, "charset_declared": self.declared if self.charset != "utf-8" else "both",
+            "emails": [], "hidden_emails": [], "bait": [], "contact_page": None, "contact_form_url": None,
+            "write_for_us_url": None, "write_for_us_kind": None, "mentions_write_for_us_in_passing": None,
+            "rejects_guest_posts_url": None, "roundup_urls": [], "resources_url": None, "advertise_url": None,
+            "social_profiles": [], "authors": list(plan.authors), "author_markup": [], "robots_disallow": [],
+            "disallowed_urls": [], "trap": False, "trap_url": None, "error_urls": {}, "binary_urls": [],
+            "slow_urls": [], "redirects": {}, "planted": list(plan.tags),
+        }
+        self.planted_site = plan.niche == "fitness" and plan.index < len(FITNESS_PLANTS)
+        if self.planted_site:  # name the planted email case too
+            if plan.enc not in (None, "text"):
+                self.m["planted"].append(f"email_{plan.enc}")
+            if self.o.get("email_spot") == "deep_post":
+                self.m["planted"].append("email_only_on_deep_post")
+            if "charset" in self.o:
+                self.m["planted"].append(f"charset_{self.charset}_in_{self.declared}")
+            if plan.language != "en":
+                self.m["planted"].append(f"language_{plan.language}")
+            if self.o.get("wfu_kind") == "link_seller":
+                self.m["planted"].append("link_seller")
+        self.tags = set(plan.tags)
+
+    # -- ground truth helpers ------------------------------------------------
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def email(self, email: str, enc: str, path: str, walkable: bool = True, label: str = "Email us") -> str:
+        """HTML for an email in ``enc``, recorded as found on ``path``."""
+        self.m["emails"].append({"email": email, "url": self.url(path), "encoding": enc, "walkable": walkable})
+        return obfuscate(email, enc, key=self.key, label=label)
+
+    def add(self, path: str, title: str, main: str, *, head: str = "", status: int = 200, delay: float = 0.0,
+            sidebar: bool = True) -> Page:
+        """Render a page in the site's chrome and store it under ``path``."""
+        doc = layout(self.chrome, title, main, path, head=head, sidebar=sidebar)
+        page = Page(status=status, body=doc.encode(self.charset, "xmlcharrefreplace"), content_type=self.content_type,
+                    delay=delay, title=title, text=plain_text(f"<h1>{title}</h1>{main}"))
+        self.pages[path] = page
+        return page
+
+    def paras(self, count: int) -> str:
+        return "".join(f"<p>{esc(t)}</p>" for t in self.rng.sample(self.pool, count))
+
+    # -- site-wide decisions -------------------------------------------------
+
+    def build(self) -> tuple[Site, dict]:
+        p = self.p
+        self.decide_links()
+        self.chrome = self.make_chrome()
+        if "home_500" in self.tags:
+            return self.unreachable()
+        self.home()
+        self.about()
+        if self.contact_path:
+            self.contact()
+        self.blog()
+        self.extras()
+        self.planted_pages()
+        self.add("/privacy-policy/", "Privacy Policy", self.paras(2) + "<p>We use cookies for analytics.</p>",
+                 sidebar=False)
+        not_found = Page(404, layout(self.chrome, "Page not found", "<h1>Oops! That page can’t be found.</h1>"
+                                     '<p>Try the <a href="/blog/">blog archive</a>.</p>', "/404/").encode(
+            self.charset, "xmlcharrefreplace"), self.content_type, title="Page not found")
+        site = Site(host=p.host, domain=p.domain, niche=p.niche, kind=p.kind, pages=self.pages,
+                    redirects=self.redirects, robots=self.robots(), also_hosts=list(p.also_hosts), not_found=not_found,
+                    dynamic=self.calendar if self.m["trap"] else None)
+        self.m["redirects"] = {self.url(k): list(v) for k, v in self.redirects.items()}
+        return site, self.m
+
+    def decide_links(self) -> None:
+        """Where the contact page lives and how the nav points at it (the planted link styles)."""
+        o, rng, t = self.o, self.rng, self.tags
+        self.contact_href: str | None = None
+        self.contact_text = self.ui["contact"] or rng.choice(NAV_CONTACT)
+        self.header_extra = ""
+        self.contact_path: str | None = self.ui["contact_path"] or rng.choice(["/contact/", "/contact-us/", "/contact/"])
+        if o.get("no_contact_page"):
+            self.contact_path = None
+        elif "icon_contact_link" in t:
+            self.contact_path = "/reach-us/"
+            self.header_extra = f'<a class="header-icon" href="/reach-us/" aria-label="Contact">{ICON_SVG}</a>'
+        elif "img_alt_contact_link" in t:
+            self.contact_path = "/hello/"
+            self.header_extra = '<a class="header-icon" href="/hello/"><img src="/img/envelope.png" alt="contact" width="20"></a>'
+        elif "get_in_touch_link" in t:
+            self.contact_path, self.contact_href, self.contact_text = "/say-hello/", "/say-hello/", "Get in touch"
+        elif "redirect_302_link" in t:
+            self.contact_path, self.contact_href = "/contact-us/", "/get-in-touch"
+            self.redirects["/get-in-touch"] = (302, self.url("/contact-us/"))
+        elif "trailing_slash_redirect" in t:
+            self.contact_path, self.contact_href = "/contact/", "/contact"
+            self.redirects["/contact"] = (301, self.url("/contact/"))
+        else:
+            self.contact_href = self.contact_path
+        self.contact_title = self.ui["contact"] or ("Get in touch" if "get_in_touch_link" in t else "Contact")
+        self.wfu_path: str | None = o.get("wfu")
+        # Nav anchor text for the guidelines page: NAV_WFU = (Write for us, Write for Us, Contribute, ...).
+        by_path = {"/contribute/": NAV_WFU[2], "/guest-post-guidelines/": NAV_WFU[3], "/submit/": NAV_WFU[4]}
+        self.wfu_text = self.ui.get("wfu_title") or by_path.get(self.wfu_path or "", rng.choice(NAV_WFU[:2]))
+
+    def make_chrome(self) -> Chrome:
+        """Nav, footer, sidebar and site-wide scripts (where the bait lives)."""
+        p, rng = self.p, self.rng
+        nav = [("/", self.ui["home"]), ("/blog/", "Blog"), (f"/category/{self.cat_slug(p.categories[0])}/", p.categories[0]),
+               (self.ui["about_path"], self.ui["about"] or rng.choice(NAV_ABOUT))]
+        extra_nav = {"shop": ("/shop/", "Shop"), "forum": ("/forum/", "Forum"), "directory": ("/listings/", "Directory")}
+        if p.kind in extra_nav:
+            nav.append(extra_nav[p.kind])
+        if self.contact_href:
+            nav.append((self.contact_href, self.contact_text))
+        wfu_in_nav = bool(self.wfu_path) and rng.random() < 0.6
+        if wfu_in_nav:
+            nav.append((self.wfu_path, self.wfu_text))
+        bait = self.bait_flags()
+        self.m["bait"] = bait
+        ch = Chrome(site_name=p.name, host=p.host, lang=p.language, charset="" if self.declared == "header" and
+                    self.charset != "utf-8" else self.charset, nav=nav, header_extra=self.header_extra,
+                    accent=rng.choice(["#0a7", "#c33", "#36c", "#e80", "#639"]),
+                    cookie_text=rng.choice(COOKIE_TEXT) if rng.random() < 0.7 else "",
+                    logo_2x="logo@2x.png" in bait)
+        ch.footer_html = self.footer(wfu_in_nav)
+        ch.sidebar_html = self.sidebar()
+        ch.head_extra = f"<script async src=\"https://www.googletagmanager.com/gtag/js?id=G-FAKE{p.index}\"></script>\n"
+        end = []
+        if "jquery@3.6.0" in bait:
+            end.append('<script src="https://cdn.jsdelivr.net/npm/jquery@3.6.0/dist/jquery.min.js"></script>')
+        if any(b.startswith("https://abc123@") for b in bait):
+            end.append('<script>Sentry.init({dsn:"https://abc123@o1234.ingest.sentry.io/567",tracesSampleRate:0.1});</script>')
+        end.append(f"<script>window.dataLayer=window.dataLayer||[];function gtag(){{dataLayer.push(arguments)}}"
+                   f"gtag('js',new Date());gtag('config','G-FAKE{p.index}');</script>")
+        if p.kind == "magazine":  # ad-tech config: what makes magazine pages 30+ KB
+            slots = ",".join(f'{{"id":"div-gpt-ad-{i}","sizes":[[300,250],[728,90]],"targeting":{{"pos":"{i}"}}}}'
+                             for i in range(260))
+            end.append(f"<script>window.adSlots=[{slots}];</script>")
+        ch.body_end = "\n".join(end) + "\n"
+        return ch
+
+    def bait_flags(self) -> list[str]:
+        """False-positive email look-alikes this site carries (recorded as ``bait``)."""
+        rng, all_bait = self.rng, "bait_all" in self.tags
+        bait = []
+        if all_bait or rng.random() < 0.3:
+            bait.append("logo@2x.png")
+        if all_bait or rng.random() < 0.3:
+            bait.append("jquery@3.6.0")
+        if all_bait or rng.random() < 0.15:
+            bait.append("https://abc123@o1234.ingest.sentry.io/567")
+        if self.o.get("form") and (all_bait or rng.random() < 0.3):
+            bait.append("user@example.com")
+        if all_bait and self.p.contact_email:
+            bait.append("u003e" + self.p.contact_email)
+        return bait
+
+    def social(self) -> list[str]:
+        p = self.p
+        if not (self.o.get("social") or self.rng.random() < 0.7):
+            return []
+        h = p.label
+        options = [f"https://twitter.com/{h}", f"https://www.instagram.com/{h}/", f"https://www.facebook.com/{h}",
+                   f"https://www.youtube.com/@{h}"]
+        if p.niche == "payroll":
+            options.append(f"https://www.linkedin.com/company/{h}/")
+        if p.niche in ("gardening", "travel", "coffee"):
+            options.append(f"https://www.pinterest.com/{h}/")
+        links = options if self.o.get("social") else self.rng.sample(options, self.rng.randint(1, len(options)))
+        self.m["social_profiles"] = links
+        return links
+
+    def footer(self, wfu_in_nav: bool) -> str:
+        p, links = self.p, [(self.ui["about_path"], self.ui["about"] or "About")]
+        if self.contact_href:
+            links.append((self.contact_href, self.contact_text))
+        links.append(("/privacy-policy/", "Privacy policy"))
+        if self.wfu_path and not wfu_in_nav:
+            links.append((self.wfu_path, self.wfu_text))
+        if "rejects_guest_posts" in self.tags:
+            links.append(("/guest-posts/", "Guest posts"))
+        if self.o.get("resources"):
+            links.append(("/resources/", "Resources"))
+        if self.o.get("advertise"):
+            links.append(("/advertise/", "Advertise"))
+        mail = ""
+        if p.enc == "footer":
+            self.m["emails"].append({"email": p.contact_email, "url": p.home_url, "encoding": "footer", "walkable": True})
+            mail = f'<p class="footer-contact">Say hi: {p.contact_email}</p>'
+        social = "".join(f'<a href="{u}" rel="me noopener" target="_blank">{u.split("/")[2].split(".")[-2].title()}</a>'
+                         for u in self.social())
+        items = "".join(f'<li><a href="{h}">{esc(t)}</a></li>' for h, t in links)
+        return (f'<footer class="site-footer"><div class="cols"><div><h4>{esc(p.name)}</h4><p>Independent writing about '
+                f'{esc(p.topic)} since {2012 + p.index % 10}.</p>{mail}</div><div><ul>{items}</ul></div>'
+                f'<div class="social">{social}</div></div><p class="copyright">&copy; 2026 {esc(p.name)}. '
+                "All rights reserved.</p></footer>")
+
+    def sidebar(self) -> str:
+        recent = [x for x in self.p.posts if x.kind != "deep"][:3]
+        items = "".join(f'<li><a href="/blog/{x.slug}/">{esc(x.title)}</a></li>' for x in recent)
+        cats = "".join(f'<li><a href="/category/{self.cat_slug(c)}/">{esc(c)}</a></li>' for c in self.p.categories)
+        return (f"<h3>Recent posts</h3><ul>{items}</ul><h3>Categories</h3><ul>{cats}</ul>"
+                '<h3>Newsletter</h3><form class="newsletter" action="/subscribe/" method="post">'
+                '<input type="email" name="EMAIL" placeholder="Your email address"><button>Subscribe</button></form>')
+
+    @staticmethod
+    def cat_slug(name: str) -> str:
+        return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+    # -- pages -----------------------------------------------------------------
+
+    def unreachable(self) -> tuple[Site, dict]:
+        """A seed whose server is broken: every path answers 500."""
+        self.m["reachable"] = False
+        broken = Page(500, b"<html><body><h1>500 Internal Server Error</h1></body></html>", title="Error")
+        site = Site(host=self.p.host, domain=self.p.domain, niche=self.p.niche, kind=self.p.kind, pages={},
+                    also_hosts=list(self.p.also_hosts), catch_all=broken)
+        self.m["error_urls"][self.p.home_url] = 500
+        return site, self.m
+
+    def card(self, post: Post) -> str:
+        return (f'<article class="post-card"><span class="tag">{esc(post.category)}</span>'
+                f'<h2><a href="/blog/{post.slug}/">{esc(post.title)}</a></h2><p class="byline">{fmt_day(post.day)}</p>'
+                f"<p>{esc(self.rng.choice(self.pool)[:160])}…</p></article>")
+
+    def home(self) -> None:
+        p, t = self.p, self.tags
+        cards = "".join(self.card(x) for x in [x for x in p.posts if x.kind != "deep"][:3])
+        links = ['<a href="/blog/">All articles</a>', f'<a href="{self.ui["about_path"]}">Start here</a>']
+        if "spider_trap" in t:
+            self.m["trap"], self.m["trap_url"] = True, self.url("/events/calendar/?month=2026-11")
+            links.append('<a href="/events/calendar/?month=2026-11">Events calendar</a>')
+        if "robots_private" in t:
+            links.append('<a href="/private/team-contact/">Team directory</a>')
+        if "binary_html_link" in t:
+            links += ['<a href="/media/brochure.html">Download our brochure</a>',
+                      '<a href="/downloads/training-plan.html">Free training plan</a>']
+        if "broken_links" in t:
+            links += ['<a href="/blog/old-beginner-guide/">Our old beginner guide</a>',
+                      '<a href="/blog/behind-the-scenes/">Behind the scenes</a>']
+        head = jsonld({"@context": "https://schema.org", "@type": "WebSite", "name": p.name, "url": p.home_url})
+        if "u003e" + str(p.contact_email) in self.m["bait"]:
+            head += ('<script>window.__PRELOADED_STATE__={"footer":"\\u003cp\\u003e' + str(p.contact_email) +
+                     '\\u003c/p\\u003e","lang":"en"};</script>\n')
+        main = (f'<section class="hero"><h1>{esc(p.name)}</h1><p>{esc(self.rng.choice(self.pool))}</p></section>'
+                f'<section class="latest"><h2>Latest posts</h2>{cards}</section><p>{" · ".join(links)}</p>')
+        tagline = {"en": f"{p.topic.title()} tips, guides and honest reviews"}.get(p.language, p.name)
+        self.add("/", tagline, main, head=head)
+
+    def about(self) -> None:
+        p, o = self.p, self.o
+        team = "".join(f"<li><strong>{esc(a)}</strong> – {esc(self.rng.choice(self.pool)[:120])}</li>" for a in p.authors)
+        extra = ""
+        if p.contact_email and self.contact_path is None and p.enc in INLINE_ENCODINGS:
+            extra = f"<p>Get in touch: {self.email(p.contact_email, p.enc, self.ui['about_path'])}</p>"
+        elif not self.planted_site and p.enc in ("text", "mailto") and not o.get("form") and self.rng.random() < 0.3:
+            first = p.authors[0].split()[0].lower()
+            extra = f"<p>You can reach {esc(p.authors[0])} directly at {self.email(f'{first}.writes@{p.domain}', 'text', self.ui['about_path'])}.</p>"
+        if o.get("charset", ("",))[0] == "windows-1252":
+            extra += f"<p>{esc(CP1252_TEXT)}</p>"
+        self.add(self.ui["about_path"], self.ui["about"] or f"About {p.name}",
+                 f"<h1>About {esc(p.name)}</h1>{self.paras(3)}<h2>The team</h2><ul>{team}</ul>{extra}")
+
+    def contact(self) -> None:
+        p, o, path = self.p, self.o, self.contact_path
+        assert path
+        self.m["contact_page"] = self.url(path)
+        parts, head = [f"<h1>{esc(self.contact_title)}</h1>"
+                       f"<p>{esc(self.ui['intro'])}</p>"], ""
+        enc, email = p.enc, p.contact_email
+        if email and o.get("email_spot") != "deep_post":
+            if enc in INLINE_ENCODINGS:
+                label = "Email me" if enc == "mailto" else "Email us"
+                parts.append(f"<p>Email: {self.email(email, enc, path, label=label)}</p>")
+            elif enc == "mailto_multi":
+                second = f"ads@{p.domain}"
+                for e in (email, second):
+                    self.m["emails"].append({"email": e, "url": self.url(path), "encoding": enc, "walkable": True})
+                parts.append(f'<p><a href="mailto:{email},{second}?subject=Hello">Email the editors</a></p>')
+            elif enc == "jsonld":
+                self.m["emails"].append({"email": email, "url": self.url(path), "encoding": "jsonld", "walkable": True})
+                org = {"@context": "https://schema.org", "@type": "Organization", "name": p.name, "url": p.home_url}
+                if o.get("jsonld") == "contactPoint":
+                    org["contactPoint"] = {"@type": "ContactPoint", "contactType": "editorial", "email": email}
+                else:
+                    org["email"] = email
+                head = jsonld(org)
+        if self.charset != "utf-8":
+            local = CP1252_TEXT if self.charset == "windows-1252" else "Grüße aus München – schreib uns gerne: Größe, Übung, Maß."
+            parts.append(f"<p>{esc(local)}</p>")
+        form = o.get("form") or ("plain" if enc in ("footer", None, "jsonld") or o.get("email_spot") else None)
+        if form:
+            self.m["contact_form_url"] = self.url(path)
+            parts.append(contact_form(form, path, "user@example.com" in self.m["bait"]))
+        parts.append(f"<p>We usually answer within {self.rng.randint(2, 5)} business days.</p>")
+        delay = 1.5 if "slow_page" in self.tags else 0.0
+        if delay:
+            self.m["slow_urls"].append(self.url(path))
+        self.add(path, self.contact_title, "".join(parts), head=head,
+                 delay=delay)
+
+    def post_head(self, post: Post) -> str:
+        """Author markup: meta name=author, JSON-LD Person (recorded in ``author_markup``)."""
+        head = ""
+        if self.use_meta_author:
+            head += f'<meta name="author" content="{esc(post.author)}">\n'
+        if self.use_jsonld_author:
+            person = {"@type": "Person", "name": post.author}
+            if self.use_rel_author:  # author archive pages exist only on sites with rel=author bylines
+                person["url"] = self.url(f"/author/{self.cat_slug(post.author)}/")
+            head += jsonld({"@context": "https://schema.org", "@type": "BlogPosting", "headline": post.title,
+                            "datePublished": post.day.isoformat(), "author": person})
+        return head
+
+    def blog(self) -> None:
+        p, rng = self.p, self.rng
+        self.use_meta_author = rng.random() < 0.5
+        self.use_jsonld_author = bool(self.o.get("authors_jsonld")) or rng.random() < 0.4
+        self.use_rel_author = rng.random() < 0.5
+        self.m["author_markup"] = [k for k, on in (("meta", self.use_meta_author), ("jsonld", self.use_jsonld_author),
+                                                   ("rel", self.use_rel_author)) if on]
+        for i, post in enumerate(p.posts):
+            self.roundup(post) if post.kind == "roundup" else self.post(post, i)
+        chunks = [p.posts[i:i + 3] for i in range(0, len(p.posts), 3)]
+        for n, chunk in enumerate(chunks, start=1):
+            path = "/blog/" if n == 1 else f"/blog/page/{n}/"
+            nxt = f'<a href="/blog/page/{n + 1}/">Older posts →</a>' if n < len(chunks) else ""
+            self.add(path, "Blog" if n == 1 else f"Blog – Page {n}",
+                     "<h1>Blog</h1>" + "".join(self.card(x) for x in chunk) + f'<nav class="pagination">{nxt}</nav>')
+        for cat in p.categories:
+            listed = [x for x in p.posts if x.category == cat and x.kind != "deep"]
+            self.add(f"/category/{self.cat_slug(cat)}/", cat, f"<h1>Category: {esc(cat)}</h1>" +
+                     "".join(self.card(x) for x in listed))
+        if self.use_rel_author:
+            for a in p.authors:
+                mine = "".join(self.card(x) for x in p.posts if x.author == a and x.kind != "deep")
+                self.add(f"/author/{self.cat_slug(a)}/", a, f"<h1>{esc(a)}</h1><p>{esc(self.rng.choice(self.pool)[:200])}</p>{mine}")
+
+    def byline(self, post: Post) -> str:
+        who = (f'<a rel="author" href="/author/{self.cat_slug(post.author)}/">{esc(post.author)}</a>'
+               if self.use_rel_author else f'<span class="author">{esc(post.author)}</span>')
+        return f'<p class="byline">By {who} · {fmt_day(post.day)}</p>'
+
+    def post(self, post: Post, i: int) -> None:
+        p, rng, o = self.p, self.rng, self.o
+        body = [f"<h1>{esc(post.title)}</h1>", self.byline(post), self.paras(2)]
+        for heading in rng.sample(VOCAB[p.topic]["kw"], 2):
+            body.append(f"<h2>{esc(heading.title())}</h2>{self.paras(rng.randint(1, 3))}")
+        if rng.random() < 0.5:
+            wiki = rng.choice(VOCAB[p.topic]["wiki"])
+            body.append(f'<p>Background reading: <a href="http://en.wikipedia.org/wiki/{wiki}">Wikipedia</a>, and the '
+                        f'<a href="http://www.amazon.com/dp/B0{rng.randint(10**7, 10**8 - 1)}?tag={p.label}-20" '
+                        'rel="sponsored nofollow">gear we use</a>.</p>')
+        others = [q for q in self.index[p.niche] if q is not p]
+        if others and rng.random() < 0.3:
+            q = rng.choice(others)
+            body.append(f'<p>Our friends at <a href="{q.home_url}">{esc(q.name)}</a> cover this too.</p>')
+        walk_email = post.kind == "deep" and o.get("email_spot") == "deep_post" and p.contact_email
+        if walk_email:
+            body.append(f"<p>Questions about this programme? Write to the author at "
+                        f"{self.email(p.contact_email, 'text', f'/blog/{post.slug}/', walkable=False)}.</p>")
+        if i == 1 and "write_for_us_in_passing" in self.tags:
+            self.m["mentions_write_for_us_in_passing"] = self.url(f"/blog/{post.slug}/")
+            body.append("<p>Back in 2019 we briefly asked readers to write for us, and the pitches taught us a lot – "
+                        "mostly about what not to do. These days every article here is written by our own team.</p>")
+        body.append(share_buttons(self.url(f"/blog/{post.slug}/"), post.title))
+        self.add(f"/blog/{post.slug}/", post.title, "<article>" + "".join(body) + "</article>", head=self.post_head(post))
+
+    def pick_targets(self, count: int, homes: bool, path: str) -> list[tuple[Plan, Post | None]]:
+        """Other same-niche sites to link to; seed sites first link the not-yet-linked non-seed ones."""
+        p, rng = self.p, self.rng
+        chosen: list[Plan] = []
+        if p.seed and p.niche != "generic":
+            waiting = self.queue[p.niche]
+            while waiting and len(chosen) < 4:
+                chosen.append(waiting.pop(0))
+        others = [q for q in self.index[p.niche] if q is not p and q not in chosen]
+        chosen += rng.sample(others, min(len(others), count - len(chosen)))
+        out: list[tuple[Plan, Post | None]] = []
+        for q in chosen:
+            self.inbound.setdefault(q.domain, []).append(self.url(path))
+            linkable = [x for x in q.posts if x.kind == "post"]
+            out.append((q, None if homes else rng.choice(linkable)))
+        return out
+
+    def roundup(self, post: Post) -> None:
+        p, rng = self.p, self.rng
+        items = []
+        for q, target in self.pick_targets(rng.randint(10, 30), homes=False, path=f"/blog/{post.slug}/"):
+            assert target
+            items.append(f'<li><a href="{q.home_url}blog/{target.slug}/">{esc(target.title)}</a> – '
+                         f'{esc(rng.choice(self.pool)[:90])} <em>({esc(q.name)})</em></li>')
+        if rng.random() < 0.3:
+            q = rng.choice([x for x in self.index["generic"]])
+            items.append(f'<li>Off-topic: <a href="{q.home_url}">{esc(q.name)}</a> is worth a look.</li>')
+        if rng.random() < 0.3:
+            items.append(f'<li>Short link we loved: <a href="http://bit.ly/{p.label[:4]}{post.number}">bit.ly</a></li>')
+        path = f"/blog/{post.slug}/"
+        self.m["roundup_urls"].append(self.url(path))
+        main = (f"<article><h1>{esc(post.title)}</h1>{self.byline(post)}<p>Welcome to issue #{post.number} of our "
+                f"weekly link roundup: the best {esc(p.topic)} articles we read this week, published "
+                f"{post.day.strftime('%B')} {post.day.day}, {post.day.year}.</p><ol class=\"roundup\">{''.join(items)}</ol>"
+                f"<p>Want to be featured in next week's roundup? Send us your links.</p>"
+                f"{share_buttons(self.url(path), post.title)}</article>")
+        self.add(path, post.title, main, head=self.post_head(post))
+
+    def extras(self) -> None:
+        """Write-for-us / guest-post policy / resources / advertise pages and the kind's own pages."""
+        p, o = self.p, self.o
+        if self.wfu_path:
+            self.write_for_us()
+        if "rejects_guest_posts" in self.tags:
+            self.m["rejects_guest_posts_url"] = self.url("/guest-posts/")
+            self.add("/guest-posts/", "Guest Posts", "<h1>Guest posts</h1><p>We do not accept guest posts. Please do not "
+                     "email us about sponsored posts, link insertions or \u201cwrite for us\u201d opportunities; we will "
+                     "not reply. Everything on this site is written by our own team.</p>")
+        if o.get("resources"):
+            self.m["resources_url"] = self.url("/resources/")
+            links = "".join(f'<li><a href="{q.home_url}">{esc(q.name)}</a> – {esc(self.rng.choice(self.pool)[:80])}</li>'
+                            for q, _ in self.pick_targets(self.rng.randint(8, 15), homes=True, path="/resources/"))
+            wiki = VOCAB[p.topic]["wiki"][0]
+            self.add("/resources/", f"{p.topic.title()} Resources", f"<h1>Resources</h1><p>Our favourite {esc(p.topic)} "
+                     f"sites, tools and reading.</p><ul>{links}<li><a href=\"http://en.wikipedia.org/wiki/{wiki}\">"
+                     "Wikipedia</a></li></ul>")
+        if o.get("advertise"):
+            self.m["advertise_url"] = self.url("/advertise/")
+            self.add("/advertise/", "Advertise", f"<h1>Advertise with {esc(p.name)}</h1><p>Reach {self.rng.randint(20, 300)}k "
+                     "monthly readers.</p><table class=\"price-table\"><tr><th>Placement</th><th>Price</th></tr>"
+                     "<tr><td>Sidebar banner</td><td>$300/month</td></tr><tr><td>Sponsored post</td><td>$250</td></tr>"
+                     "<tr><td>Newsletter mention</td><td>$120</td></tr></table><p>Ask for our media kit via the contact page.</p>")
+        kind_pages = {"shop": self.shop, "forum": self.forum, "directory": self.directory}
+        if p.kind in kind_pages:
+            kind_pages[p.kind]()
+
+    def write_for_us(self) -> None:
+        p, o, path = self.p, self.o, self.wfu_path
+        assert path
+        seller = o.get("wfu_kind") == "link_seller"
+        self.m["write_for_us_url"], self.m["write_for_us_kind"] = self.url(path), "link_seller" if seller else "genuine"
+        local = {"de": "redaktion", "es": "redaccion", "fr": "redaction"}.get(p.language, "orders" if seller else "editor")
+        email = f"{local}@{p.domain}"
+        how = (f"{self.email(email, p.enc, path, label='Pitch us')}" if p.enc in INLINE_ENCODINGS
+               else f'our <a href="{self.contact_href or self.ui["about_path"]}">contact page</a>')
+        if p.language != "en":
+            self.add(path, self.ui["wfu_title"], f"<h1>{esc(self.ui['wfu_title'])}</h1><p>{esc(self.ui['wfu'])} {how}.</p>"
+                     + self.paras(2))
+            return
+        if seller:
+            main = ("<h1>Write for Us – Sponsored Posts &amp; Link Insertions</h1><p>Boost your SEO with a do-follow link "
+                    "on a high-DA site. Write for us or let our team write for you.</p><table class=\"price-table\">"
+                    "<tr><td>Sponsored post: $150</td></tr><tr><td>Link insertion: $80</td></tr>"
+                    "<tr><td>Casino / CBD / crypto: +$100</td></tr><tr><td>Homepage link: $300/month</td></tr></table>"
+                    f"<p>Payment via PayPal upfront. Permanent do-follow links. Order by email: {how}.</p>")
+        else:
+            kws = "".join(f"<li>{esc(k)}</li>" for k in self.rng.sample(VOCAB[p.topic]["kw"], 4))
+            main = (f"<h1>{esc(WFU_TITLES.get(path, 'Write for Us'))}</h1><p>We are always looking for fresh voices in "
+                    f"{esc(p.topic)}. Write for us and reach our readers! Submit a guest post by following the "
+                    "guidelines below.</p><h2>Guidelines</h2><ul><li>Original, unpublished content only.</li>"
+                    f"<li>At least {self.rng.choice([800, 1000, 1200, 1500])} words.</li><li>No promotional links; one "
+                    f"link in your author bio.</li></ul><h2>Topics we love</h2><ul>{kws}</ul><h2>How to pitch</h2>"
+                    f"<p>Send your idea and two writing samples to {how}.</p>")
+        self.add(path, "Write for Us" if seller else WFU_TITLES.get(path, "Write for Us"), main)
+
+    def shop(self) -> None:
+        rng, kws = self.rng, VOCAB[self.p.topic]["kw"]
+        names = rng.sample(kws, 2)
+        cards = "".join(f'<li><a href="/product/{self.cat_slug(n)}-kit/">{esc(n.title())} Kit</a> – '
+                        f"${rng.randint(15, 300)}</li>" for n in names)
+        self.add("/shop/", "Shop", f"<h1>Shop</h1><ul>{cards}</ul>")
+        for n in names:
+            self.add(f"/product/{self.cat_slug(n)}-kit/", f"{n.title()} Kit", f"<h1>{esc(n.title())} Kit</h1>{self.paras(2)}"
+                     f'<p class="price">${rng.randint(15, 300)}.00</p><button>Add to cart</button>')
+
+    def forum(self) -> None:
+        rng = self.rng
+        threads = [(i, rng.choice(self.pool)[:60].rstrip(" .")) for i in range(rng.randint(100, 900), 2000, 700)][:2]
+        self.add("/forum/", "Forum", "<h1>Community forum</h1><ul>" + "".join(
+            f'<li><a href="/forum/t/{i}/">{esc(t)}?</a></li>' for i, t in threads) + "</ul>")
+        for i, t in threads:
+            replies = "".join(f'<div class="reply"><strong>member{rng.randint(1, 999)}</strong><p>{esc(x)}</p></div>'
+                              for x in rng.sample(self.pool, 3))
+            self.add(f"/forum/t/{i}/", t, f"<h1>{esc(t)}?</h1>{replies}")
+
+    def directory(self) -> None:
+        links = "".join(f'<li><a href="{q.home_url}">{esc(q.name)}</a></li>'
+                        for q, _ in self.pick_targets(self.rng.randint(20, 40), homes=True, path="/listings/"))
+        self.add("/listings/", "Directory", f"<h1>{esc(self.p.topic.title())} directory</h1><ul>{links}</ul>"
+                 "<p>Want your site listed? Add it through our contact page.</p>")
+
+    def planted_pages(self) -> None:
+        p, t = self.p, self.tags
+        if "robots_private" in t:
+            hidden = f"coach.private{self.rng.randint(100, 999)}@{p.domain}"
+            url = self.url("/private/team-contact/")
+            self.m["hidden_emails"].append({"email": hidden, "url": url})
+            self.m["disallowed_urls"].append(url)
+            self.add("/private/team-contact/", "Team contacts", f"<h1>Team contacts</h1><p>Internal: {hidden}</p>")
+        if "binary_html_link" in t:
+            self.pages["/media/brochure.html"] = Page(body=BINARY, content_type="application/octet-stream")
+            self.pages["/downloads/training-plan.html"] = Page(body=BINARY[::-1], content_type="text/html")
+            self.m["binary_urls"] += [self.url("/media/brochure.html"), self.url("/downloads/training-plan.html")]
+        if "broken_links" in t:
+            self.pages["/blog/behind-the-scenes/"] = Page(500, b"<html><body><h1>Internal Server Error</h1></body></html>")
+            self.m["error_urls"].update({self.url("/blog/old-beginner-guide/"): 404,
+                                         self.url("/blog/behind-the-scenes/"): 500})
+        if p.enc in ("cfemail", "cdn_cgi"):
+            self.pages[CDN_CGI] = Page(body=b"<html><head><title>Email Protection | Cloudflare</title></head><body>"
+                                       b"<h1>Please enable cookies.</h1><p>You are unable to access this email address.</p>"
+                                       b"</body></html>", title="Email Protection")
+
+    def robots(self) -> str | None:
+        if "robots_private" in self.tags:
+            self.m["robots_disallow"] = ["/private/", "/wp-admin/"]
+            return "User-agent: *\nDisallow: /private/\nDisallow: /wp-admin/\n"
+        if self.rng.random() < 0.3:
+            return None
+        self.m["robots_disallow"] = ["/wp-admin/"]
+        return (f"User-agent: *\nDisallow: /wp-admin/\nAllow: /wp-admin/admin-ajax.php\n\n"
+                f"Sitemap: {self.url('/sitemap.xml')}\n")
+
+    def calendar(self, path: str, query: str) -> Page | None:
+        """The spider trap: month pages link to the next and previous month, forever."""
+        if path == "/events/calendar/":
+            month = parse_qs(query).get("month", ["2026-11"])[0]
+            m = re.fullmatch(r"(\d{4})-(\d{2})", month)
+            if not m or not 1 <= int(m[2]) <= 12:
+                return None
+            y, mo = int(m[1]), int(m[2])
+            prev_m = f"{y - (mo == 1):04d}-{(mo - 2) % 12 + 1:02d}"
+            next_m = f"{y + (mo == 12):04d}-{mo % 12 + 1:02d}"
+            days = "".join(f'<li><a href="/events/{y:04d}/{mo:02d}/{d:02d}/">{d} {month}</a></li>'
+                           for d in (3, 11, 19, 27))
+            main = (f"<h1>Events – {month}</h1><ul>{days}</ul><p><a href=\"/events/calendar/?month={prev_m}\">« Previous "
+                    f"month</a> · <a href=\"/events/calendar/?month={next_m}\">Next month »</a></p>")
+        else:
+            m = re.fullmatch(r"/events/(\d{4})/(\d{2})/(\d{2})/", path)
+            if not m:
+                return None
+            main = (f"<h1>Events on {m[1]}-{m[2]}-{m[3]}</h1><p>Group training session, 7 am.</p>"
+                    f'<p><a href="/events/calendar/?month={m[1]}-{m[2]}">Back to the calendar</a></p>')
+        doc = layout(self.chrome, "Events", main, path)
+        return Page(body=doc.encode(self.charset, "xmlcharrefreplace"), content_type=self.content_type,
+                    title="Events", text=plain_text(main))
