@@ -13,6 +13,8 @@ import os
 BOT_NAME = "linkspider"
 SPIDER_MODULES = ["linkspider.spiders"]
 NEWSPIDER_MODULE = "linkspider.spiders"
+# Our `crawl` checks spider arguments before starting and exits 1 on failure.
+COMMANDS_MODULE = "linkspider.commands"
 
 # Say who we are and where to complain; site owners read their logs.
 USER_AGENT = (

@@ -38,21 +38,20 @@ class SeedsSpider(SiteWalkSpider):
             self.seed_list = read_seed_file(self.seeds_path, self.blocklist)
         else:
             self.seed_list = profile_seeds(self.profile, self.blocklist)
-        stats = self.crawler.stats
-        for error in self.seed_list.errors:
-            logger.warning("malformed seed line skipped: %s", error)
-        for blocked in self.seed_list.blocked:
-            logger.info("blocklisted seed skipped: %s", blocked)
-        stats.set_value("linkspider/seeds/valid", len(self.seed_list.entries))
-        stats.set_value("linkspider/seeds/malformed", len(self.seed_list.errors))
-        stats.set_value("linkspider/seeds/blocklisted", len(self.seed_list.blocked))
         if not self.seed_list.entries:
             source = self.seeds_path or str(self.profile.seed_file or self.profile.path)
             raise NicheError(f"no usable seed in {source} "
                              f"({len(self.seed_list.errors)} malformed, {len(self.seed_list.blocked)} blocklisted)")
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        for error in self.seed_list.errors:
+            logger.warning("malformed seed line skipped: %s", error)
+        for blocked in self.seed_list.blocked:
+            logger.info("blocklisted seed skipped: %s", blocked)
+        stats = self.crawler.stats
+        stats.set_value("linkspider/seeds/valid", len(self.seed_list.entries))
+        stats.set_value("linkspider/seeds/malformed", len(self.seed_list.errors))
+        stats.set_value("linkspider/seeds/blocklisted", len(self.seed_list.blocked))
         for entry in self.seed_list.entries:
-            request = self.walk_site(entry.url, Discovery(source="seed", detail=entry.source))
-            if request is not None:
+            for request in self.walk_site(entry.url, Discovery(source="seed", detail=entry.source)):
                 yield request

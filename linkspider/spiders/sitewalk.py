@@ -15,6 +15,7 @@ import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.exceptions import UsageError
@@ -49,26 +50,34 @@ class SiteWalkSpider(scrapy.Spider):
         self.niche_name = niche
         self.profile: NicheProfile | None = None
         self.blocklist = Blocklist()
-        self._scheduled: dict[str, set[str]] = {}  # site -> canonical URLs scheduled
+        self._seen: dict[str, set[str]] = {}  # site -> canonical URLs requested or landed on
+        self._used: dict[str, int] = {}  # site -> pages of its budget spent
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> SiteWalkSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        settings = crawler.settings
-        spider.page_budget = settings.getint("SITE_PAGE_BUDGET", 12)
-        spider.max_depth = settings.getint("SITE_MAX_DEPTH", 2)
-        spider.seeds_dir = Path(settings.get("LINKSPIDER_SEEDS_DIR", "seeds"))
-        if spider.page_budget < 1:
-            raise UsageError(f"SITE_PAGE_BUDGET must be at least 1, not {spider.page_budget}")
-        blocklist = Path(settings.get("LINKSPIDER_BLOCKLIST", "blocklist.txt"))
-        if not blocklist.is_absolute():
-            blocklist = spider.seeds_dir / blocklist
         try:
-            spider.blocklist = Blocklist.from_file(blocklist)
-            spider.setup()
+            spider.configure(crawler.settings)
         except NicheError as exc:
             raise UsageError(str(exc), print_help=False) from exc
         return spider
+
+    def configure(self, settings: Any) -> None:
+        """Read settings and check the arguments; NicheError says what is wrong.
+
+        Also called by linkspider's ``crawl`` command before the crawl starts,
+        so a typo in ``-a niche=`` is a one-line error, not a traceback.
+        """
+        self.page_budget = settings.getint("SITE_PAGE_BUDGET", 12)
+        self.max_depth = settings.getint("SITE_MAX_DEPTH", 2)
+        self.seeds_dir = Path(settings.get("LINKSPIDER_SEEDS_DIR", "seeds"))
+        if self.page_budget < 1:
+            raise NicheError(f"SITE_PAGE_BUDGET must be at least 1, not {self.page_budget}")
+        blocklist = Path(settings.get("LINKSPIDER_BLOCKLIST", "blocklist.txt"))
+        if not blocklist.is_absolute():
+            blocklist = self.seeds_dir / blocklist
+        self.blocklist = Blocklist.from_file(blocklist)
+        self.setup()
 
     def setup(self) -> None:
         """Validate the spider's arguments; raise NicheError with a clear message."""
@@ -81,25 +90,39 @@ class SiteWalkSpider(scrapy.Spider):
         return self.profile.name if self.profile else (self.niche_name or "")
 
     # ------------------------------------------------------------ the walk
-    def walk_site(self, url: str, discovery: Discovery) -> scrapy.Request | None:
-        """The request that starts walking the site of ``url``; None if blocked or known."""
+    def walk_site(self, url: str, discovery: Discovery) -> list[scrapy.Request]:
+        """Requests that start (or extend) the walk of ``url``'s site.
+
+        A new site starts at its home page; an entry URL deeper in the site (a
+        guidelines page from a seed list) is fetched as well. A further entry
+        for a site already being walked is fetched if the budget allows.
+        Blocklisted sites give nothing.
+        """
         site = registrable_domain(url)
         if not site:
             self.crawler.stats.inc_value("linkspider/skipped/no_domain")
             logger.warning("skipping %s: no registrable domain", url)
-            return None
+            return []
         if self.blocklist.blocks(site):
             self.crawler.stats.inc_value("linkspider/skipped/blocklisted")
             logger.info("skipping %s: %s is on the blocklist", url, site)
-            return None
-        if site in self._scheduled:
-            return None
-        self._scheduled[site] = {canonicalize_url(url)}
-        self.crawler.stats.inc_value("linkspider/sites")
-        return scrapy.Request(
-            url, callback=self.parse_page, errback=self.page_failed, dont_filter=True,
-            meta={"site": site, "site_depth": 0, "is_home": True, "discovery": discovery},
-        )
+            return []
+        parts = urlsplit(url)
+        home = f"{parts.scheme}://{parts.netloc}/"
+        meta = {"site": site, "site_depth": 0, "discovery": discovery}
+        requests = []
+        if site not in self._seen:
+            self._seen[site], self._used[site] = {canonicalize_url(home)}, 1
+            self.crawler.stats.inc_value("linkspider/sites")
+            requests.append(scrapy.Request(home, callback=self.parse_page, errback=self.page_failed,
+                                           dont_filter=True, meta={**meta, "is_home": True}))
+        key = canonicalize_url(url)
+        if key not in self._seen[site] and self._used[site] < self.page_budget:
+            self._seen[site].add(key)
+            self._used[site] += 1
+            requests.append(scrapy.Request(url, callback=self.parse_page, errback=self.page_failed,
+                                           dont_filter=True, priority=100, meta=meta))
+        return requests
 
     def parse_page(self, response: Response) -> Iterator[Any]:
         meta = response.meta
@@ -115,13 +138,15 @@ class SiteWalkSpider(scrapy.Spider):
                 return
             # The entry moved to another domain: the site is where it lives now.
             logger.info("site %s moved to %s", site, final_site)
-            self._scheduled.setdefault(final_site, set()).add(canonicalize_url(response.url))
+            self._used.setdefault(final_site, 1)
             site = final_site
+        # Where a redirect landed counts as seen, so the walk does not fetch it again.
+        self._seen.setdefault(site, set()).add(canonicalize_url(response.url))
         item = PageItem(
             url=response.url, domain=site, niche=self.niche, status=response.status,
             requested_url=(meta.get("redirect_urls") or [response.url])[0],
             depth=meta.get("site_depth", 0), is_home=is_home,
-            discovery=meta.get("discovery") if is_home else None,
+            discovery=meta.get("discovery"),
         )
         if response.status >= 400:
             item.error = f"HTTP {response.status}"
@@ -142,7 +167,7 @@ class SiteWalkSpider(scrapy.Spider):
             yield from self.follow_links(response, site, item.depth)
 
     def follow_links(self, response: HtmlResponse, site: str, depth: int) -> Iterator[scrapy.Request]:
-        scheduled = self._scheduled.setdefault(site, set())
+        seen = self._seen.setdefault(site, set())
         links = []
         for a in response.css("a[href]"):
             href = a.attrib.get("href", "").strip()
@@ -160,16 +185,17 @@ class SiteWalkSpider(scrapy.Spider):
             ]))
             links.append((url.split("#", 1)[0], cues))
         for ranked in rank_links(links):
-            left = self.page_budget - len(scheduled)
+            left = self.page_budget - self._used.get(site, 0)
             if left <= 0:
                 self.crawler.stats.inc_value("linkspider/budget_reached")
                 break
             if ranked.value < LOW_VALUE and left <= max(1, self.page_budget // 4):
                 continue
             key = canonicalize_url(ranked.url)
-            if key in scheduled:
+            if key in seen:
                 continue
-            scheduled.add(key)
+            seen.add(key)
+            self._used[site] = self._used.get(site, 0) + 1
             yield scrapy.Request(
                 ranked.url, callback=self.parse_page, errback=self.page_failed,
                 priority=ranked.value, meta={"site": site, "site_depth": depth + 1, "link_kind": ranked.kind},
@@ -196,5 +222,5 @@ class SiteWalkSpider(scrapy.Spider):
             url=request.url, domain=meta["site"], niche=self.niche, status=None,
             error=f"{reason}: {message}"[:300], requested_url=request.url,
             depth=meta.get("site_depth", 0), is_home=bool(meta.get("is_home")),
-            discovery=meta.get("discovery") if meta.get("is_home") else None,
+            discovery=meta.get("discovery"),
         )

@@ -1,0 +1,203 @@
+"""End to end: `scrapy crawl seeds -a niche=fitness` on the fake web, checked against its manifest.
+
+A link builder's story: they hand linkspider their fitness seed list (with a
+few typos and a pasted Facebook link in it); every live site comes back with
+the emails written on it and its contact page, nothing robots.txt forbids was
+fetched, no platform crept in, the calendar trap did not eat the budget, and a
+second run the next night adds no duplicates and keeps their notes.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import CrawlResult, run_crawl
+
+BUDGET = 12  # SITE_PAGE_BUDGET's default
+PLAIN_ENCODINGS = {"mailto", "text", "footer", "mailto_multi"}
+
+
+def rows(db: Path, sql: str, *args: Any) -> list[tuple]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql, args).fetchall()
+
+
+def site_hits(fakeweb: Any, site: dict[str, Any]) -> list[Any]:
+    """Page requests (not robots.txt) the crawl made to one site."""
+    return [h for h in fakeweb.hits_for(site["domain"]) if not h.path.startswith("/robots.txt")]
+
+
+@pytest.fixture(scope="module")
+def manifest(fakeweb: Any) -> dict[str, Any]:
+    return fakeweb.web.manifest
+
+
+@pytest.fixture(scope="module")
+def fitness_sites(manifest: dict[str, Any]) -> list[dict[str, Any]]:
+    return [s for s in manifest["sites"] if s["niche"] == "fitness" and s["in_seed_list"]]
+
+
+@pytest.fixture(scope="module")
+def seed_file(fakeweb: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("seeds") / "fitness.txt"
+    path.write_text(fakeweb.web.seed_list("fitness"), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def first_crawl(fakeweb: Any, seed_file: Path, tmp_path_factory: pytest.TempPathFactory) -> CrawlResult:
+    fakeweb.reset_hits()
+    db = tmp_path_factory.mktemp("db") / "linkspider.db"
+    result = run_crawl("seeds", fakeweb.proxy_url, db, "niche=fitness", f"seeds={seed_file}")
+    assert result.returncode == 0, result.log[-3000:]
+    return result
+
+
+def test_every_reachable_seed_site_is_found_with_its_emails_and_contact_page(
+        first_crawl: CrawlResult, fitness_sites: list[dict[str, Any]]) -> None:
+    db = first_crawl.db
+    stored = {d for (d,) in rows(db, "SELECT domain FROM sites WHERE pages_crawled > 0")}
+    reachable = [s for s in fitness_sites if s["reachable"]]
+    assert len(reachable) >= 25
+    assert {s["domain"] for s in reachable} <= stored
+
+    for site in reachable:
+        found = {e for (e,) in rows(db, "SELECT value FROM contacts WHERE domain = ? AND kind = 'email'",
+                                    site["domain"])}
+        planted_plain = {e["email"] for e in site["emails"] if e["walkable"] and e["encoding"] in PLAIN_ENCODINGS}
+        assert planted_plain <= found, site["domain"]
+        # No address the site does not carry (no bait, no neighbour's email).
+        assert found <= {e["email"] for e in site["emails"]}, site["domain"]
+        if site["contact_page"]:
+            contact_pages = {u for (u,) in rows(db, "SELECT url FROM signals WHERE domain = ? AND "
+                                                    "kind = 'contact_page'", site["domain"])}
+            assert site["contact_page"] in contact_pages, site["domain"]
+    # Each email says where it was found.
+    for source_url, in rows(db, "SELECT source_url FROM contacts WHERE kind = 'email'"):
+        assert source_url.startswith("http://")
+
+
+def test_hard_to_find_contact_pages_are_reached(first_crawl: CrawlResult,
+                                                fitness_sites: list[dict[str, Any]]) -> None:
+    """Icon-only links, image-alt links and "Get in touch" links lead to the contact page."""
+    planted = {"icon_contact_link", "img_alt_contact_link", "get_in_touch_link", "slow_page"}
+    cases = [s for s in fitness_sites if planted & set(s["planted"])]
+    assert len(cases) >= 4
+    for site in cases:
+        urls = {u for (u,) in rows(first_crawl.db, "SELECT url FROM pages WHERE domain = ? AND status = 200",
+                                  site["domain"])}
+        assert site["contact_page"] in urls, site["domain"]
+
+
+def test_robots_disallowed_pages_are_never_fetched(first_crawl: CrawlResult, fakeweb: Any,
+                                                   fitness_sites: list[dict[str, Any]]) -> None:
+    guarded = [s for s in fitness_sites if s["disallowed_urls"]]
+    assert guarded
+    fetched = {f"http://{h.host}{h.path}" for h in fakeweb.hits}
+    for site in guarded:
+        assert not set(site["disallowed_urls"]) & fetched
+        assert any(h.path == "/robots.txt" for h in fakeweb.hits_for(site["domain"]))
+        hidden = {e["email"] for e in site["hidden_emails"]}
+        assert hidden and not rows(first_crawl.db, "SELECT 1 FROM contacts WHERE value IN "
+                                   f"({','.join('?' * len(hidden))})", *hidden)
+
+
+def test_blocklisted_platforms_never_appear(first_crawl: CrawlResult, manifest: dict[str, Any],
+                                            fakeweb: Any) -> None:
+    stored = {d for (d,) in rows(first_crawl.db, "SELECT domain FROM sites")}
+    assert not stored & set(manifest["platforms"])
+    assert not [h for h in fakeweb.hits if any(h.host.endswith(p) for p in manifest["platforms"])]
+    assert "linkspider/seeds/blocklisted': 2" in first_crawl.log
+
+
+def test_the_page_budget_holds_even_on_a_spider_trap(first_crawl: CrawlResult, fakeweb: Any,
+                                                     fitness_sites: list[dict[str, Any]]) -> None:
+    trap = [s for s in fitness_sites if s["trap"]]
+    assert trap
+    for site in fitness_sites:
+        assert len(site_hits(fakeweb, site)) <= BUDGET + 2, site["domain"]  # + redirect hops
+    trap_hits = site_hits(fakeweb, trap[0])
+    assert len(trap_hits) <= BUDGET + 1  # + the bare-domain redirect
+    assert len({(h.host, h.path) for h in trap_hits}) == len(trap_hits)  # nothing fetched twice
+    assert len([h for h in trap_hits if "calendar" in h.path or "/events/" in h.path]) <= 3
+    stored = rows(first_crawl.db, "SELECT count(*) FROM pages WHERE domain = ?", trap[0]["domain"])[0][0]
+    assert stored <= BUDGET
+
+
+def test_malformed_and_dead_seeds_are_reported_not_lost(first_crawl: CrawlResult, manifest: dict[str, Any],
+                                                        seed_file: Path,
+                                                        fitness_sites: list[dict[str, Any]]) -> None:
+    lines = manifest["seed_lines"]["fitness"]
+    for number in lines["malformed"]:
+        assert f"malformed seed line skipped: {seed_file}:{number}: " in first_crawl.log
+    db = first_crawl.db
+    for site in fitness_sites:
+        if not site["reachable"]:  # home page answers 500: the site is there, with the reason
+            assert rows(db, "SELECT last_error FROM sites WHERE domain = ?", site["domain"]) == [("HTTP 500",)]
+    for url in manifest["unknown_hosts"]["fitness"]:
+        (error,) = rows(db, "SELECT error FROM pages WHERE url = ?", url)[0]
+        assert error  # recorded with the reason it failed
+    errors = dict(rows(db, "SELECT url, status FROM pages WHERE status >= 400"))
+    for site in fitness_sites:
+        for url, status in site["error_urls"].items():
+            if url in errors:
+                assert errors[url] == status
+
+
+def test_non_utf8_pages_are_decoded(first_crawl: CrawlResult, fitness_sites: list[dict[str, Any]]) -> None:
+    cases = [s for s in fitness_sites if any(p.startswith("charset_") for p in s["planted"])]
+    assert len(cases) >= 2
+    titles = {t for (t,) in rows(first_crawl.db, "SELECT title FROM pages")}
+    assert "Über uns | Kraftpfad" in titles  # ISO-8859-1 declared in the Content-Type header
+    for site in cases:
+        found = {e for (e,) in rows(first_crawl.db, "SELECT value FROM contacts WHERE domain = ? AND "
+                                    "kind = 'email'", site["domain"])}
+        assert {e["email"] for e in site["emails"] if e["walkable"]} <= found
+
+
+def test_second_run_adds_nothing_and_keeps_outreach_status(first_crawl: CrawlResult, fakeweb: Any,
+                                                          seed_file: Path) -> None:
+    db = first_crawl.db
+    tables = ("sites", "pages", "contacts", "signals", "discoveries")
+    before = {t: rows(db, f"SELECT count(*) FROM {t}")[0][0] for t in tables}
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE sites SET status = 'contacted', notes = 'pitched' WHERE domain = 'musclecoach.com'")
+    again = run_crawl("seeds", fakeweb.proxy_url, db, "niche=fitness", f"seeds={seed_file}")
+    assert again.returncode == 0, again.log[-3000:]
+    assert {t: rows(db, f"SELECT count(*) FROM {t}")[0][0] for t in tables} == before
+    assert rows(db, "SELECT status, notes FROM sites WHERE domain = 'musclecoach.com'") == [("contacted", "pitched")]
+    assert rows(db, "SELECT count(*) FROM runs WHERE outcome = 'finished'") == [(2,)]
+
+
+def test_binary_and_broken_pages_become_rows_with_a_reason(fakeweb: Any, fitness_sites: list[dict[str, Any]],
+                                                          tmp_path: Path) -> None:
+    """Seeds pointing straight at a binary file, a 404 and a 500 are kept, each with why."""
+    binary = [u for s in fitness_sites for u in s["binary_urls"]]
+    broken = {u: code for s in fitness_sites for u, code in s["error_urls"].items()}
+    assert len(binary) >= 2 and {404, 500} <= set(broken.values())
+    seeds = tmp_path / "bad.txt"
+    seeds.write_text("\n".join([*binary, *broken]) + "\n")
+    db = tmp_path / "bad.db"
+    result = run_crawl("seeds", fakeweb.proxy_url, db, "niche=fitness", f"seeds={seeds}")
+    assert result.returncode == 0, result.log[-3000:]
+    errors = dict(rows(db, "SELECT url, error FROM pages"))
+    for url in binary:
+        assert errors[url].startswith("not an HTML page (Content-Type: ")
+    for url, code in broken.items():
+        assert errors[url] == f"HTTP {code}"
+    assert "Traceback" not in result.log
+
+
+def test_unknown_niche_and_missing_seed_file_fail_clearly(fakeweb: Any, tmp_path: Path) -> None:
+    result = run_crawl("seeds", fakeweb.proxy_url, tmp_path / "x.db", "niche=fitnes")
+    assert result.returncode != 0
+    assert "unknown niche 'fitnes'" in result.log and "Available niches: fitness, webdev" in result.log
+    assert "Traceback" not in result.log
+    result = run_crawl("seeds", fakeweb.proxy_url, tmp_path / "x.db", "niche=fitness", "seeds=/nonexistent.txt")
+    assert result.returncode != 0 and "seed list /nonexistent.txt not found" in result.log
+    result = run_crawl("seeds", fakeweb.proxy_url, tmp_path / "x.db")
+    assert result.returncode != 0 and "needs a niche: -a niche=NAME" in result.log
