@@ -40,14 +40,17 @@ def fetch_page(url: str) -> tuple[str, str]:
     settings.set("LOG_LEVEL", "ERROR")
     settings.set("AUTOTHROTTLE_ENABLED", False)
     settings.set("DOWNLOAD_DELAY", 0)
+    settings.set("RETRY_ENABLED", False)
     result: dict[str, Any] = {}
-    process = CrawlerProcess(settings, install_root_handler=False)
+    process = CrawlerProcess(settings)
     process.crawl(_OnePageSpider, url=url, result=result)
     process.start()
     if "error" in result:
         raise RuntimeError(f"could not fetch {url}: {result['error']}")
     if "status" not in result:
         raise RuntimeError(f"could not fetch {url} (robots.txt forbids it, or it was filtered)")
+    if result["status"] >= 400:
+        raise RuntimeError(f"could not fetch {url}: HTTP {result['status']}")
     if result.get("html") is None:
         raise RuntimeError(f"{result['url']} is not an HTML page")
     return result["url"], result["html"]

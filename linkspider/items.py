@@ -37,3 +37,13 @@ class PageItem:
     is_home: bool = False
     discovery: Discovery | None = None
     facts: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class DiscoveryItem:
+    """Another way to a site already being walked (a second query, a second roundup)."""
+
+    domain: str
+    niche: str
+    url: str  # the result / linked URL that pointed at the site
+    discovery: Discovery

@@ -20,7 +20,7 @@ from typing import Any
 from scrapy.utils.defer import deferred_from_coro
 
 from linkspider.extract import extract_page
-from linkspider.items import PageItem
+from linkspider.items import DiscoveryItem, PageItem
 from linkspider.score import score_site
 from linkspider.store import Store, StoreError
 
@@ -63,7 +63,7 @@ class StorePipeline:
         self.batch_size = settings.getint("LINKSPIDER_BATCH_SIZE", 100)
         self.flush_seconds = settings.getfloat("LINKSPIDER_FLUSH_SECONDS", 5.0)
         self.store: Store | None = None
-        self.buffer: list[PageItem] = []
+        self.buffer: list[PageItem | DiscoveryItem] = []
         self.last_flush = time.monotonic()
         self.run_id: int | None = None
         self.closing = False
@@ -84,7 +84,7 @@ class StorePipeline:
         logger.info("storing into %s", self.db_path)
 
     def process_item(self, item: Any) -> Any:
-        if isinstance(item, PageItem):
+        if isinstance(item, (PageItem, DiscoveryItem)):
             self.buffer.append(item)
             if (len(self.buffer) >= self.batch_size
                     or time.monotonic() - self.last_flush >= self.flush_seconds):

@@ -15,13 +15,13 @@ import logging
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
-from linkspider.items import PageItem
+from linkspider.items import Discovery, DiscoveryItem, PageItem
 
 logger = logging.getLogger(__name__)
 
@@ -146,8 +146,8 @@ class Store:
             db[table].create_index(cols, if_not_exists=True)
 
     # ------------------------------------------------------------ writes
-    def write_pages(self, items: Iterable[PageItem]) -> int:
-        """Store a batch of crawled pages in one transaction; returns how many."""
+    def write_pages(self, items: Iterable[PageItem | DiscoveryItem]) -> int:
+        """Store a batch of crawled pages (and extra discoveries) in one transaction."""
         items = list(items)
         if not items:
             return 0
@@ -160,6 +160,9 @@ class Store:
                 "domain": item.domain, "niche": item.niche, "first_seen": ts,
                 "status": "new", "notes": "", "pages_crawled": 0,
             })
+            if isinstance(item, DiscoveryItem):
+                discoveries.append(_discovery_row(item.domain, item.niche, item.discovery, ts))
+                continue
             if item.is_home:
                 homes[item.domain] = item
             facts = item.facts
@@ -172,13 +175,7 @@ class Store:
             contacts.extend(_contact_rows(item, ts))
             signals.extend(_signal_rows(item, ts))
             if item.discovery is not None:
-                d = item.discovery
-                discoveries.append({
-                    "id": f"{item.domain}|{item.niche}|{d.source}|{d.detail}",
-                    "domain": item.domain, "niche": item.niche, "source": d.source,
-                    "detail": d.detail, "backend": d.backend, "rank": d.rank,
-                    "snippet": d.snippet, "first_seen": ts,
-                })
+                discoveries.append(_discovery_row(item.domain, item.niche, item.discovery, ts))
         try:
             with self.db.conn:
                 db = self.db
@@ -272,6 +269,14 @@ class Store:
                 continue
             yield self._with_children(site)
 
+    def recently_crawled(self, days: float) -> set[str]:
+        """Sites walked less than ``days`` ago (a search spider leaves them alone)."""
+        if days <= 0:
+            return set()
+        cutoff = (datetime.now(timezone.utc) - timedelta(days=days)).replace(microsecond=0).isoformat()
+        return {r["domain"] for r in self.db.query(
+            "SELECT domain FROM sites WHERE last_crawled >= ? AND pages_crawled > 0", [cutoff])}
+
     def all_domains(self) -> list[str]:
         return [r["domain"] for r in self.db.query("SELECT domain FROM sites ORDER BY domain")]
 
@@ -333,6 +338,14 @@ class Store:
             "runs": list(q("SELECT id, spider, niche, started, finished, outcome FROM runs "
                            "ORDER BY id DESC LIMIT 5")),
         }
+
+
+def _discovery_row(domain: str, niche: str, d: Discovery, ts: str) -> dict[str, Any]:
+    return {
+        "id": f"{domain}|{niche}|{d.source}|{d.detail}", "domain": domain, "niche": niche,
+        "source": d.source, "detail": d.detail, "backend": d.backend, "rank": d.rank,
+        "snippet": d.snippet, "first_seen": ts,
+    }
 
 
 def _contact_rows(item: PageItem, ts: str) -> list[dict[str, Any]]:
