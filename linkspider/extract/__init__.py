@@ -1,0 +1,129 @@
+"""Pure extractors: HTML and URL in, facts out.
+
+Nothing under ``linkspider.extract`` imports Scrapy or touches the database, so
+each function is unit-testable on a string of HTML. ``extract_page`` is the one
+entry point the pipelines and ``linkspider extract`` call.
+
+CONTRACT (public, documented in the README; keep stable):
+
+    extract_page(html: str, url: str) -> dict with keys
+      title: str                  the page <title> (or og:title / first h1), stripped
+      emails: list[str]           lower-cased, de-duplicated, in page order
+      email_details: list[dict]   {"email", "source" (mailto|text|obfuscated|cfemail|jsonld|microdata),
+                                   "own_domain": bool, "role": bool, "url": the page URL it was found on}
+      contact_form: bool
+      is_contact_page: bool
+      is_about_page: bool
+      is_write_for_us: bool
+      is_roundup: bool
+      is_resources: bool
+      is_sponsored: bool
+      rejects_guest_posts: bool
+      social: list[str]           profile URLs of the site/author (not share/intent links)
+      authors: list[str]
+      published: str | None       ISO 8601 date (or datetime) the page was published/updated
+      outbound_links: list[dict]  {"url", "text", "rel": list[str]} links to other registrable domains
+      evidence: dict[str, str]    kind -> the phrase / heading / URL that decided it; keys among
+                                  write_for_us, rejects_guest_posts, sponsored, roundup, resources,
+                                  contact_page, about_page, contact_form, social, authors, published
+
+Every key is always present; a page that cannot be parsed (empty string, binary
+junk) gives ``empty_facts()``. ``extract_page`` never raises.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .authors import extract_authors
+from .contacts import detect_contact_form, detect_contact_page
+from .dates import extract_published
+from .emails import extract_emails
+from .html import parse
+from .kinds import classify
+from .links import outbound_links
+from .social import extract_social
+from .structured import structured_data
+
+__all__ = ["extract_page", "empty_facts"]
+
+
+def empty_facts() -> dict[str, Any]:
+    """The facts of a page on which nothing was found (also the answer to junk input)."""
+    return {
+        "title": "",
+        "emails": [],
+        "email_details": [],
+        "contact_form": False,
+        "is_contact_page": False,
+        "is_about_page": False,
+        "is_write_for_us": False,
+        "is_roundup": False,
+        "is_resources": False,
+        "is_sponsored": False,
+        "rejects_guest_posts": False,
+        "social": [],
+        "authors": [],
+        "published": None,
+        "outbound_links": [],
+        "evidence": {},
+    }
+
+
+def extract_page(html: str, url: str) -> dict[str, Any]:
+    """Every fact linkspider extracts from one page. Never raises.
+
+    The page is parsed once (:mod:`.html`); extruct runs once, only when the
+    page carries JSON-LD or microdata (:mod:`.structured`); every extractor
+    reads the shared tree.
+    """
+    facts = empty_facts()
+    try:
+        page = parse(html if isinstance(html, str) else "", url if isinstance(url, str) else "")
+        if page.root is None:
+            return facts
+        evidence: dict[str, str] = {}
+        facts["evidence"] = evidence
+        facts["title"] = page.title
+        data = structured_data(page)
+
+        details = extract_emails(page, data)
+        facts["email_details"] = details
+        facts["emails"] = [d["email"] for d in details]
+
+        form, why = detect_contact_form(page)
+        facts["contact_form"] = form
+        if form:
+            evidence["contact_form"] = why
+        contact, why = detect_contact_page(page)
+        facts["is_contact_page"] = contact
+        if contact:
+            evidence["contact_page"] = why
+
+        published, why = extract_published(page, data)
+        facts["published"] = published
+        if published:
+            evidence["published"] = why
+
+        kinds = classify(page, published)
+        facts["is_write_for_us"] = kinds.is_write_for_us
+        facts["rejects_guest_posts"] = kinds.rejects_guest_posts
+        facts["is_sponsored"] = kinds.is_sponsored
+        facts["is_roundup"] = kinds.is_roundup
+        facts["is_resources"] = kinds.is_resources
+        facts["is_about_page"] = kinds.is_about_page
+        evidence.update(kinds.evidence)
+
+        social, why = extract_social(page, data)
+        facts["social"] = social
+        if social:
+            evidence["social"] = why
+        authors, why = extract_authors(page, data)
+        facts["authors"] = authors
+        if authors:
+            evidence["authors"] = why
+
+        facts["outbound_links"] = outbound_links(page)
+    except Exception:  # noqa: BLE001 - the crawl must go on
+        return facts
+    return facts
