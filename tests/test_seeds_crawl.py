@@ -201,3 +201,37 @@ def test_unknown_niche_and_missing_seed_file_fail_clearly(fakeweb: Any, tmp_path
     assert result.returncode != 0 and "seed list /nonexistent.txt not found" in result.log
     result = run_crawl("seeds", fakeweb.proxy_url, tmp_path / "x.db")
     assert result.returncode != 0 and "needs a niche: -a niche=NAME" in result.log
+
+
+def test_every_email_encoding_is_decoded_end_to_end(first_crawl: CrawlResult,
+                                                    fitness_sites: list[dict[str, Any]]) -> None:
+    """Obfuscated, Cloudflare-protected and JSON-LD emails planted on the web are found; bait is not."""
+    db = first_crawl.db
+    stored = {(d, e) for d, e in rows(db, "SELECT domain, value FROM contacts WHERE kind = 'email'")}
+    encodings = set()
+    for site in fitness_sites:
+        for email in site["emails"]:
+            if email["walkable"] and site["reachable"]:
+                assert (site["domain"], email["email"]) in stored, (site["domain"], email)
+                encodings.add(email["encoding"])
+    assert {"at_brackets", "at_parens", "at_words", "at_braces", "entities", "cfemail", "cdn_cgi",
+            "jsonld"} <= encodings
+    bait_sites = [s for s in fitness_sites if s["bait"]]
+    assert bait_sites
+    values = {e for _, e in stored}
+    assert not [v for v in values if "example.com" in v or "2x.png" in v or "sentry" in v or "jquery" in v]
+
+
+def test_page_kinds_on_the_crawled_web(first_crawl: CrawlResult, fitness_sites: list[dict[str, Any]]) -> None:
+    """A page that mentions "write for us" in passing is not a write-for-us page; refusals are flagged."""
+    db = first_crawl.db
+    signals = {(d, k) for d, k in rows(db, "SELECT domain, kind FROM signals")}
+    for site in fitness_sites:
+        if site["mentions_write_for_us_in_passing"] and not site["write_for_us_url"]:
+            assert (site["domain"], "write_for_us") not in signals, site["domain"]
+        if site["rejects_guest_posts_url"]:
+            assert (site["domain"], "rejects_guest_posts") in signals, site["domain"]
+            assert (site["domain"], "write_for_us") not in signals, site["domain"]
+    genuine = [s for s in fitness_sites if s["write_for_us_kind"] == "genuine" and s["reachable"]]
+    found = [s for s in genuine if (s["domain"], "write_for_us") in signals]
+    assert len(found) >= 0.95 * len(genuine)
