@@ -139,11 +139,15 @@ def mark(db_path: str, domain: str, status: str, note: str | None) -> None:
 @_db_option
 def rescore(db_path: str) -> None:
     """Recompute every site's score (after changing the weights)."""
-    from linkspider.score import score_site
+    from scrapy.utils.project import get_project_settings
 
+    from linkspider.score import parse_today, score_site
+
+    settings = get_project_settings()
+    weights, today = settings.getdict("SCORE_WEIGHTS"), parse_today(settings.get("LINKSPIDER_TODAY"))
     with _open(db_path) as store:
         domains = store.all_domains()
-        store.save_scores({s["domain"]: score_site(s) for s in store.site_facts(domains)})
+        store.save_scores({s["domain"]: score_site(s, weights, today) for s in store.site_facts(domains)})
     click.echo(f"rescored {len(domains)} sites")
 
 

@@ -1,9 +1,10 @@
 """Item pipelines: extract -> score -> store. Thin glue, in ITEM_PIPELINES order.
 
 ``ExtractPipeline`` runs the pure extractors over a page's HTML and drops the
-HTML; ``StorePipeline`` writes pages in batches and, after each batch, scores
-the sites it touched. Settings read: LINKSPIDER_DB, LINKSPIDER_BATCH_SIZE,
-LINKSPIDER_FLUSH_SECONDS.
+HTML; ``ScorePipeline`` scores the page against the crawl's niche (BM25
+relevance, competitor links); ``StorePipeline`` writes pages in batches and,
+after each batch, scores the sites it touched. Settings read: LINKSPIDER_DB,
+LINKSPIDER_BATCH_SIZE, LINKSPIDER_FLUSH_SECONDS, SCORE_WEIGHTS, LINKSPIDER_TODAY.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from scrapy.utils.defer import deferred_from_coro
 
 from linkspider.extract import extract_page
 from linkspider.items import DiscoveryItem, PageItem
-from linkspider.score import score_site
+from linkspider.domains import registrable_domain
+from linkspider.relevance import NicheQuery, page_relevance
+from linkspider.score import parse_today, score_site
 from linkspider.store import Store, StoreError
 
 logger = logging.getLogger(__name__)
@@ -52,6 +55,56 @@ class ExtractPipeline:
         return item
 
 
+class ScorePipeline:
+    """Page-level scores against the crawl's niche: relevance and links to competitors."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+        self.query: NicheQuery | None = None
+        self.competitors: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ScorePipeline:
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        profile = getattr(self.crawler.spider, "profile", None)
+        if profile is not None:
+            self.query = NicheQuery.from_profile(profile.keywords, profile.negative_keywords, profile.about)
+            self.competitors = set(profile.competitors)
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, PageItem) or not item.facts:
+            return item
+        facts = item.facts
+        if self.query is not None:
+            rel = page_relevance(facts.get("terms", {}), facts.get("words", 0), self.query)
+            facts["relevance"], facts["negative"] = round(rel.score, 3), round(rel.negative, 3)
+        domains = {registrable_domain(link["url"]) for link in facts.get("outbound_links", [])}
+        domains.discard("")
+        facts["outbound_domains"] = len(domains)
+        if self.competitors & domains:
+            facts["competitor_links"] = competitor_links(facts.get("outbound_links", []), self.competitors)
+            self.crawler.stats.inc_value("linkspider/competitor_links", len(facts["competitor_links"]))
+        return item
+
+
+def competitor_links(links: list[dict[str, Any]], competitors: set[str]) -> list[dict[str, Any]]:
+    """The best link to each competitor among a page's outbound links (followed beats nofollow)."""
+    best: dict[str, dict[str, Any]] = {}
+    for link in links:
+        competitor = registrable_domain(link["url"])
+        if competitor not in competitors:
+            continue
+        rel = [r for r in link.get("rel", []) if r in ("nofollow", "sponsored", "ugc")]
+        status = rel[0] if rel else "present"
+        found = {"competitor": competitor, "url": link["url"], "anchor": link.get("text", ""),
+                 "rel": link.get("rel", []), "status": status}
+        if competitor not in best or (status == "present" and best[competitor]["status"] != "present"):
+            best[competitor] = found
+    return list(best.values())
+
+
 class StorePipeline:
     """Batched writes to the SQLite store, one run row per crawl, scores after each batch."""
 
@@ -67,6 +120,8 @@ class StorePipeline:
         self.last_flush = time.monotonic()
         self.run_id: int | None = None
         self.closing = False
+        self.weights = settings.getdict("SCORE_WEIGHTS")
+        self.today = parse_today(settings.get("LINKSPIDER_TODAY"))
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StorePipeline:
@@ -98,7 +153,9 @@ class StorePipeline:
         try:
             self.store.write_pages(batch)
             domains = {item.domain for item in batch}
-            self.store.save_scores({s["domain"]: score_site(s) for s in self.store.site_facts(domains)})
+            niche = getattr(self.crawler.spider, "niche", "")
+            self.store.save_scores({s["domain"]: score_site(s, self.weights, self.today, niche)
+                                    for s in self.store.site_facts(domains)})
         except StoreError as exc:
             # Keep the batch and stop the crawl: better a short run than lost pages.
             self.buffer = batch + self.buffer

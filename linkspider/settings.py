@@ -56,6 +56,7 @@ COOKIES_ENABLED = False
 
 ITEM_PIPELINES = {
     "linkspider.pipelines.ExtractPipeline": 300,
+    "linkspider.pipelines.ScorePipeline": 500,
     "linkspider.pipelines.StorePipeline": 800,
 }
 
@@ -84,3 +85,13 @@ SITE_MAX_DEPTH = 2
 # at least every LINKSPIDER_FLUSH_SECONDS, so a killed crawl loses little.
 LINKSPIDER_BATCH_SIZE = 100
 LINKSPIDER_FLUSH_SECONDS = 5.0
+
+# Prospect score weights: overrides of linkspider.score.DEFAULT_WEIGHTS, where
+# each factor is listed with a comment (relevance 40, write-for-us 25, roundup
+# 25, resources 15, personal email 20, role email 15, active 10, dormant -25,
+# link seller -35, spam words -45, ...). Example: -s 'SCORE_WEIGHTS={"roundup": 35}'.
+SCORE_WEIGHTS: dict[str, float] = {}
+
+# "Today" for activity scoring, YYYY-MM-DD; empty means the real date. Set it to
+# make scores reproducible (the tests pin it to the fake web's date).
+LINKSPIDER_TODAY = os.environ.get("LINKSPIDER_TODAY", "")

@@ -38,6 +38,53 @@ SIGNAL_KINDS = {
     "is_about_page": "about_page",
 }
 
+# table -> (columns, primary key, defaults). New columns are added to existing
+# databases on open; nothing is ever dropped.
+SCHEMA: dict[str, tuple[dict[str, type], str, dict[str, Any]]] = {
+    "sites": ({
+        "domain": str, "niche": str, "home_url": str, "title": str,
+        "first_seen": str, "last_seen": str, "last_crawled": str,
+        "pages_crawled": int, "last_error": str,
+        "score": int, "score_why": str,
+        "score_guestpost": int, "score_roundup": int, "score_resources": int,
+        "relevance": float, "niche_pages": int, "last_post": str, "competitors_linked": str,
+        "status": str, "notes": str, "status_changed": str,
+    }, "domain", {"status": "new", "notes": "", "pages_crawled": 0, "score": 0, "score_why": ""}),
+    "pages": ({
+        "url": str, "domain": str, "status": int, "error": str, "title": str,
+        "kinds": str, "published": str, "depth": int, "fetched_at": str,
+        # The page's text profile: its commonest stemmed terms (not the page),
+        # its BM25 against the niche and against the niche's negative keywords.
+        "words": int, "terms": str, "relevance": float, "negative": float, "outbound_domains": int,
+    }, "url", {}),
+    "contacts": ({
+        "id": str, "domain": str, "kind": str, "value": str, "source_url": str,
+        "detail": str, "own_domain": int, "role": int, "first_seen": str, "last_seen": str,
+    }, "id", {}),
+    "signals": ({
+        "id": str, "domain": str, "kind": str, "url": str, "evidence": str,
+        "first_seen": str, "last_seen": str,
+    }, "id", {}),
+    "discoveries": ({
+        "id": str, "domain": str, "niche": str, "source": str, "detail": str,
+        "backend": str, "rank": int, "snippet": str, "first_seen": str,
+    }, "id", {}),
+    # Links from a prospect's page to a competitor: seen by any crawl, or
+    # imported from a backlink export and verified (present/nofollow/.../gone).
+    "competitor_links": ({
+        "id": str, "domain": str, "page_url": str, "competitor": str, "target_url": str,
+        "anchor": str, "rel": str, "status": str, "source": str,
+        "first_seen": str, "last_checked": str,
+    }, "id", {}),
+    "runs": ({
+        "id": int, "spider": str, "niche": str, "args": str, "started": str,
+        "finished": str, "outcome": str, "stats": str,
+    }, "id", {}),
+}
+INDEXES = [("pages", ["domain"]), ("contacts", ["domain"]), ("signals", ["domain"]),
+           ("discoveries", ["domain"]), ("discoveries", ["niche"]), ("competitor_links", ["domain"]),
+           ("competitor_links", ["competitor"])]
+
 
 class StoreError(RuntimeError):
     """The database cannot be opened or written; the message says why and what to do."""
@@ -102,48 +149,18 @@ class Store:
 
     # ------------------------------------------------------------ schema
     def ensure_schema(self) -> None:
-        db = self.db
-        db["sites"].create(
-            {
-                "domain": str, "niche": str, "home_url": str, "title": str,
-                "first_seen": str, "last_seen": str, "last_crawled": str,
-                "pages_crawled": int, "last_error": str,
-                "score": int, "score_why": str,
-                "status": str, "notes": str, "status_changed": str,
-            },
-            pk="domain", not_null={"status"}, defaults={"status": "new", "notes": "", "pages_crawled": 0,
-                                                         "score": 0, "score_why": ""},
-            if_not_exists=True,
-        )
-        db["pages"].create(
-            {"url": str, "domain": str, "status": int, "error": str, "title": str,
-             "kinds": str, "published": str, "depth": int, "fetched_at": str},
-            pk="url", if_not_exists=True,
-        )
-        db["contacts"].create(
-            {"id": str, "domain": str, "kind": str, "value": str, "source_url": str,
-             "detail": str, "own_domain": int, "role": int, "first_seen": str, "last_seen": str},
-            pk="id", if_not_exists=True,
-        )
-        db["signals"].create(
-            {"id": str, "domain": str, "kind": str, "url": str, "evidence": str,
-             "first_seen": str, "last_seen": str},
-            pk="id", if_not_exists=True,
-        )
-        db["discoveries"].create(
-            {"id": str, "domain": str, "niche": str, "source": str, "detail": str,
-             "backend": str, "rank": int, "snippet": str, "first_seen": str},
-            pk="id", if_not_exists=True,
-        )
-        db["runs"].create(
-            {"id": int, "spider": str, "niche": str, "args": str, "started": str,
-             "finished": str, "outcome": str, "stats": str},
-            pk="id", if_not_exists=True,
-        )
-        for table, cols in [("pages", ["domain"]), ("contacts", ["domain"]),
-                            ("signals", ["domain"]), ("discoveries", ["domain"]),
-                            ("discoveries", ["niche"])]:
-            db[table].create_index(cols, if_not_exists=True)
+        """Create missing tables and add missing columns (older databases keep their rows)."""
+        for name, (columns, pk, defaults) in SCHEMA.items():
+            table = self.db[name]
+            if not table.exists():
+                table.create(columns, pk=pk, defaults=defaults, not_null=set(defaults) & {"status"})
+                continue
+            have = set(table.columns_dict)
+            for column, kind in columns.items():
+                if column not in have:
+                    table.add_column(column, kind, not_null_default=defaults.get(column))
+        for table, cols in INDEXES:
+            self.db[table].create_index(cols, if_not_exists=True)
 
     # ------------------------------------------------------------ writes
     def write_pages(self, items: Iterable[PageItem | DiscoveryItem]) -> int:
@@ -153,7 +170,7 @@ class Store:
             return 0
         ts = now_iso()
         sites_new: dict[str, dict[str, Any]] = {}
-        pages, contacts, signals, discoveries = [], [], [], []
+        pages, contacts, signals, discoveries, competitor_links = [], [], [], [], []
         homes: dict[str, PageItem] = {}
         for item in items:
             sites_new.setdefault(item.domain, {
@@ -171,7 +188,11 @@ class Store:
                 "error": item.error, "title": facts.get("title", ""),
                 "kinds": ",".join(SIGNAL_KINDS[k] for k in SIGNAL_KINDS if facts.get(k)),
                 "published": facts.get("published"), "depth": item.depth, "fetched_at": ts,
+                "words": facts.get("words"), "terms": json.dumps(facts.get("terms") or {}, sort_keys=True),
+                "relevance": facts.get("relevance"), "negative": facts.get("negative"),
+                "outbound_domains": facts.get("outbound_domains"),
             })
+            competitor_links.extend(_competitor_rows(item, ts))
             contacts.extend(_contact_rows(item, ts))
             signals.extend(_signal_rows(item, ts))
             if item.discovery is not None:
@@ -210,6 +231,7 @@ class Store:
                                 f"UPDATE {table} SET last_seen = ? WHERE id = ?",
                                 [(ts, r["id"]) for r in rows],
                             )
+                self._upsert_competitor_links(competitor_links)
                 db.execute(
                     "UPDATE sites SET pages_crawled = (SELECT count(*) FROM pages p WHERE "
                     "p.domain = sites.domain AND p.status BETWEEN 200 AND 299) WHERE domain IN "
@@ -220,12 +242,34 @@ class Store:
             raise StoreError(_explain(self.path, exc)) from exc
         return len(items)
 
-    def save_scores(self, scores: dict[str, tuple[int, str]]) -> None:
+    def _upsert_competitor_links(self, rows: list[dict[str, Any]]) -> None:
+        """Keep first_seen; a later check updates status, anchor, rel and last_checked."""
+        if not rows:
+            return
+        self.db["competitor_links"].insert_all(rows, pk="id", ignore=True)
+        self.db.conn.executemany(
+            "UPDATE competitor_links SET status = ?, anchor = ?, rel = ?, target_url = ?, last_checked = ? "
+            "WHERE id = ?",
+            [(r["status"], r["anchor"], r["rel"], r["target_url"], r["last_checked"], r["id"]) for r in rows],
+        )
+
+    def write_competitor_links(self, rows: list[dict[str, Any]]) -> None:
+        """Links to competitors from an import or a verification (see ``competitor_link_row``)."""
+        try:
+            with self.db.conn:
+                self._upsert_competitor_links(rows)
+        except sqlite3.Error as exc:
+            raise StoreError(_explain(self.path, exc)) from exc
+
+    def save_scores(self, scores: dict[str, dict[str, Any]]) -> None:
+        """Per site: ``score``, ``score_why`` and the per-kind scores and relevance figures."""
+        columns = ["score", "score_why", "score_guestpost", "score_roundup", "score_resources",
+                   "relevance", "niche_pages", "last_post", "competitors_linked"]
         try:
             with self.db.conn:
                 self.db.conn.executemany(
-                    "UPDATE sites SET score = ?, score_why = ? WHERE domain = ?",
-                    [(s, why, d) for d, (s, why) in scores.items()],
+                    f"UPDATE sites SET {', '.join(c + ' = ?' for c in columns)} WHERE domain = ?",
+                    [(*(row.get(c) for c in columns), domain) for domain, row in scores.items()],
                 )
         except sqlite3.Error as exc:
             raise StoreError(_explain(self.path, exc)) from exc
@@ -295,6 +339,12 @@ class Store:
         site["discoveries"] = list(self.db.query(
             "SELECT niche, source, detail, backend, rank, snippet FROM discoveries "
             "WHERE domain = ? ORDER BY first_seen, id", [domain]))
+        site["pages"] = list(self.db.query(
+            "SELECT url, status, kinds, published, words, relevance, negative, outbound_domains "
+            "FROM pages WHERE domain = ? ORDER BY url", [domain]))
+        site["competitor_links"] = list(self.db.query(
+            "SELECT page_url, competitor, target_url, anchor, rel, status, source FROM competitor_links "
+            "WHERE domain = ? ORDER BY competitor, page_url", [domain]))
         return site
 
     def prospects(self, flt: ProspectFilter | None = None) -> list[dict[str, Any]]:
@@ -346,6 +396,22 @@ def _discovery_row(domain: str, niche: str, d: Discovery, ts: str) -> dict[str, 
         "source": d.source, "detail": d.detail, "backend": d.backend, "rank": d.rank,
         "snippet": d.snippet, "first_seen": ts,
     }
+
+
+def competitor_link_row(domain: str, page_url: str, competitor: str, *, target_url: str = "",
+                        anchor: str = "", rel: str = "", status: str = "present", source: str = "crawl",
+                        ts: str | None = None) -> dict[str, Any]:
+    ts = ts or now_iso()
+    return {"id": f"{page_url}|{competitor}", "domain": domain, "page_url": page_url,
+            "competitor": competitor, "target_url": target_url, "anchor": anchor[:300], "rel": rel,
+            "status": status, "source": source, "first_seen": ts, "last_checked": ts}
+
+
+def _competitor_rows(item: PageItem, ts: str) -> list[dict[str, Any]]:
+    return [competitor_link_row(item.domain, item.url, c["competitor"], target_url=c["url"],
+                                anchor=c.get("anchor", ""), rel=" ".join(c.get("rel", [])),
+                                status=c.get("status", "present"), ts=ts)
+            for c in item.facts.get("competitor_links", [])]
 
 
 def _contact_rows(item: PageItem, ts: str) -> list[dict[str, Any]]:

@@ -11,7 +11,7 @@ from tests.extract_support import facts
 
 CONTRACT_KEYS = {"title", "emails", "email_details", "contact_form", "is_contact_page", "is_about_page",
                  "is_write_for_us", "is_roundup", "is_resources", "is_sponsored", "rejects_guest_posts",
-                 "social", "authors", "published", "outbound_links", "evidence"}
+                 "social", "authors", "published", "outbound_links", "evidence", "terms", "words"}
 
 
 def test_contract_keys_exactly() -> None:

@@ -19,9 +19,12 @@ from linkspider.store import ProspectFilter, Store, StoreError
 
 
 def page(url: str, domain: str, *, home: bool = False, **facts) -> PageItem:
+    """A crawled page; ironpulse.com writes about fitness (high BM25), quietcoffee.net does not."""
+    on_niche = domain == "ironpulse.com"
     return PageItem(url=url, domain=domain, niche="fitness", status=200, is_home=home,
                     discovery=Discovery("seed", "seeds.txt:1") if home else None,
-                    facts={"title": facts.pop("title", "A page"), **facts})
+                    facts={"title": facts.pop("title", "A page"), "words": 400,
+                           "relevance": 4.0 if on_niche else 0.2, "negative": 0.0, **facts})
 
 
 def crawl_once(store: Store) -> None:
@@ -67,6 +70,7 @@ def test_score_prefers_a_pitchable_site_with_a_personal_email(tmp_path: Path) ->
     assert best["contact_page"] == "http://www.ironpulse.com/contact/"
     assert best["signals"] == ["write_for_us: http://www.ironpulse.com/write-for-us/"]
     assert "write-for-us page" in best["why"] and "jane@ironpulse.com" in best["why"]
+    assert "3/3 pages about fitness" in best["why"]
     assert best["found_via"] == ["seed: seeds.txt:1"]
     assert rows[1]["score"] < best["score"]
 

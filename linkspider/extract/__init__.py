@@ -23,6 +23,8 @@ CONTRACT (public, documented in the README; keep stable):
       authors: list[str]
       published: str | None       ISO 8601 date (or datetime) the page was published/updated
       outbound_links: list[dict]  {"url", "text", "rel": list[str]} links to other registrable domains
+      terms: dict[str, int]       the page's commonest stemmed content terms (for niche relevance)
+      words: int                  words of main content
       evidence: dict[str, str]    kind -> the phrase / heading / URL that decided it; keys among
                                   write_for_us, rejects_guest_posts, sponsored, roundup, resources,
                                   contact_page, about_page, contact_form, social, authors, published
@@ -44,6 +46,7 @@ from .kinds import classify
 from .links import outbound_links
 from .social import extract_social
 from .structured import structured_data
+from .terms import page_terms
 
 __all__ = ["extract_page", "empty_facts"]
 
@@ -67,6 +70,8 @@ def empty_facts() -> dict[str, Any]:
         "published": None,
         "outbound_links": [],
         "evidence": {},
+        "terms": {},
+        "words": 0,
     }
 
 
@@ -124,6 +129,7 @@ def extract_page(html: str, url: str) -> dict[str, Any]:
             evidence["authors"] = why
 
         facts["outbound_links"] = outbound_links(page)
+        facts["terms"], facts["words"] = page_terms(page)
     except Exception:  # noqa: BLE001 - the crawl must go on
         return facts
     return facts

@@ -94,7 +94,7 @@ ROLE_LOCALS = frozenset(
     members community social content redaktion redaccion redaction kontakt contacto
     presse prensa anzeigen publicidad publicite werbung studio desk newsdesk
     sponsorship sponsorships sponsor collab collaborations outreach links pitches pitch hola bonjour
-    ideas stories writers""".split()
+    ideas stories writers orders order shop store hallo ciao hej team office""".split()
 )
 _ROLE_PREFIXES = (
     "info", "contact", "support", "press", "editor", "sales", "marketing", "admin",
