@@ -1,9 +1,10 @@
-"""Command line: ``python -m tests.fakeweb serve|manifest``.
+"""Command line: ``python -m tests.fakeweb serve|manifest|search``.
 
 ``serve`` runs the proxy in the foreground until SIGTERM/SIGINT and writes the
 chosen port to ``--port-file`` once it listens (write-then-rename, so a script
 polling for the file never reads half a number). ``manifest`` prints the ground
-truth as JSON.
+truth as JSON. ``search QUERY`` prints what the fake search engines answer to a
+query (rank, URL, title), e.g. ``search 'fitness "write for us"'``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import threading
 from pathlib import Path
 
 from .generate import build_web
+from .search import ENGINES, SearchIndex
 from .server import FakeWebServer
 
 
@@ -42,6 +44,9 @@ def serve(args: argparse.Namespace) -> int:
         if args.port_file:
             _write(args.port_file, f"{server.port}\n")
         print(f"fakeweb: {len(web.manifest['sites'])} sites, proxy on {server.proxy_url} (seed {args.seed})", flush=True)
+        for engine in ENGINES:
+            print(f"fakeweb: {engine} at {server.search_base(engine)} (via proxy: {server.search_base(engine, 'proxy')})",
+                  flush=True)
         while not done.wait(0.5):
             pass
         print(f"fakeweb: stopping after {len(server.hits)} requests", flush=True)
@@ -59,7 +64,17 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--seed", type=int, default=1, help="generation seed (default 1)")
     show = sub.add_parser("manifest", help="print the manifest JSON")
     show.add_argument("--seed", type=int, default=1)
+    find = sub.add_parser("search", help="print the fake search engines' ranked results for a query")
+    find.add_argument("query")
+    find.add_argument("--seed", type=int, default=1)
+    find.add_argument("--limit", type=int, default=50, help="results to print (default 50)")
     args = parser.parse_args(argv)
+    if args.command == "search":
+        index = SearchIndex.for_web(build_web(args.seed))
+        print(f"{index.count(args.query)} results for {args.query}")
+        for rank, result in enumerate(index.results(args.query, 0, args.limit), 1):
+            print(f"{rank:3d}. {result.url}  {result.title}")
+        return 0
     if args.command == "manifest":
         try:
             sys.stdout.write(json.dumps(build_web(args.seed).manifest, indent=1) + "\n")

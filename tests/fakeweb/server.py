@@ -5,6 +5,11 @@ in absolute-URI form (``GET http://www.site.com/x HTTP/1.1``); origin-form with 
 ``Host`` header works too. ``CONNECT`` (https through the proxy) is refused at
 once: the fake web has no TLS, and a hanging CONNECT stalls browsers and tests.
 Every request is logged as a ``Hit`` so tests can assert what was (not) fetched.
+
+It also serves the fake search engines of ``search.py`` (SearXNG, Brave, Google
+CSE, DuckDuckGo HTML) on their own hostnames through the proxy and under
+``/searxng``, ``/brave``, ``/google``, ``/duckduckgo`` on 127.0.0.1:PORT directly:
+see ``search_base()``, ``search_endpoint()``, ``search_failures``, ``search_log``.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ from linkspider.domains import registrable_domain
 
 from .generate import FakeWeb, build_web
 from .model import Page, Redirect
+from .search import DIRECT_PREFIXES, ENDPOINTS, SEARCH_HOSTS, SearchFailures, SearchIndex, SearchRequest, \
+    SearchService
 
 
 @dataclass(frozen=True)
@@ -64,9 +71,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
         self.close_connection = True
 
-    def _serve(self, head_only: bool = False) -> None:
+    def _serve(self, head_only: bool = False, body: bytes = b"") -> None:
         host, path = self._target()
-        answer = self.owner.answer(host, path)
+        answer = self.owner.search.handle(self.command, host, path, self.headers, body)
+        if answer is None:
+            answer = self.owner.answer(host, path)
         if isinstance(answer, Redirect):
             status = answer.status
             body = f'<html><body>Moved: <a href="{answer.location}">{answer.location}</a></body></html>'.encode()
@@ -86,9 +95,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:  # noqa: N802
         length = int(self.headers.get("Content-Length") or 0)
-        if length:
-            self.rfile.read(length)
-        self._serve()
+        body = self.rfile.read(length) if length else b""
+        self._serve(body=body)
 
     def do_CONNECT(self) -> None:  # noqa: N802
         host = self.path.rsplit(":", 1)[0].lower()
@@ -111,6 +119,7 @@ class FakeWebServer:
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._manifest_json = json.dumps(self.web.manifest, indent=1).encode()
+        self.search = SearchService(self.web)
 
     # -- lifecycle ---------------------------------------------------------
 
@@ -120,6 +129,8 @@ class FakeWebServer:
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="fakeweb", daemon=True)
         self._thread.start()
+        # Build the search index now, off the request path (shared by every server of this web).
+        threading.Thread(target=lambda: self.search.index, name="fakeweb-search-index", daemon=True).start()
         return self
 
     def stop(self) -> None:
@@ -146,6 +157,51 @@ class FakeWebServer:
     @property
     def proxy_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    # -- fake search engines (see search.py) -------------------------------
+
+    def search_base(self, engine: str, via: str = "direct") -> str:
+        """Base URL of a fake engine: ``http://127.0.0.1:PORT/<engine>`` (direct) or ``http://<its host>`` (proxy)."""
+        if engine not in SEARCH_HOSTS:
+            raise KeyError(f"unknown search engine {engine!r} (one of {', '.join(SEARCH_HOSTS)})")
+        if via == "direct":
+            return f"{self.proxy_url}{DIRECT_PREFIXES[engine]}"
+        if via == "proxy":
+            return f"http://{SEARCH_HOSTS[engine]}"
+        raise ValueError("via must be 'direct' or 'proxy'")
+
+    def search_endpoint(self, engine: str, via: str = "direct") -> str:
+        """Full endpoint URL, e.g. ``http://127.0.0.1:PORT/brave/res/v1/web/search``."""
+        return self.search_base(engine, via) + ENDPOINTS[engine]
+
+    @property
+    def search_failures(self) -> SearchFailures:
+        """Failure switches: ``server.search_failures["brave"] = "429"`` (thread-safe)."""
+        return self.search.failures
+
+    @property
+    def search_index(self) -> SearchIndex:
+        """The in-process index behind the fake engines (ground truth for recall tests)."""
+        return self.search.index
+
+    @property
+    def search_log(self) -> list[SearchRequest]:
+        """Every search request answered so far (engine, method, query, page, status)."""
+        return self.search.log
+
+    def search_hits(self, engine: str) -> list[Hit]:
+        """Hit-log entries of one engine (through the proxy or direct)."""
+        if engine not in SEARCH_HOSTS:
+            raise KeyError(f"unknown search engine {engine!r}")
+        return [h for h in self.hits if (r := SearchService.route(h.host, h.path)) is not None and r[0] == engine]
+
+    def search_counts(self) -> dict[str, int]:
+        """Requests per engine in the hit log (every engine listed, 0 when unused)."""
+        counts = dict.fromkeys(SEARCH_HOSTS, 0)
+        for hit in self.hits:
+            if (routed := SearchService.route(hit.host, hit.path)) is not None:
+                counts[routed[0]] += 1
+        return counts
 
     # -- answers and the hit log -------------------------------------------
 
