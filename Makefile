@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 NICHE  ?= fitness
+# Discovery crawls run by `make crawl`, in order (search spiders first, then the seed list).
+SPIDERS ?= roundups guestposts seeds
 STAMP  := $(VENV)/.installed
 
 .PHONY: install crawl demo test export report clean
@@ -18,9 +20,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## make crawl NICHE=fitness: walk the niche's seed sites into output/linkspider.db
+## make crawl NICHE=fitness [SPIDERS="seeds"]: discover the niche's prospects into output/linkspider.db
 crawl: $(STAMP)
-	$(BIN)/scrapy crawl seeds -a niche=$(NICHE)
+	@for spider in $(SPIDERS); do \
+		echo "== scrapy crawl $$spider -a niche=$(NICHE)"; \
+		$(BIN)/scrapy crawl $$spider -a niche=$(NICHE) || exit $$?; \
+	done
 	$(BIN)/linkspider report --niche $(NICHE)
 
 ## make demo: the same crawl against the bundled offline demo web, then the top prospects

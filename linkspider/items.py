@@ -36,6 +36,9 @@ class PageItem:
     depth: int = 0
     is_home: bool = False
     discovery: Discovery | None = None
+    # Competitor domains this page is expected to link to (from a backlink
+    # export): the extract pipeline checks each link is still there.
+    verify_competitors: list[str] = field(default_factory=list)
     facts: dict[str, Any] = field(default_factory=dict)
 
 

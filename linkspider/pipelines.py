@@ -22,6 +22,7 @@ from scrapy.utils.defer import deferred_from_coro
 
 from linkspider.extract import extract_page
 from linkspider.items import DiscoveryItem, PageItem
+from linkspider.backlinks import verify_links
 from linkspider.domains import registrable_domain
 from linkspider.relevance import NicheQuery, page_relevance
 from linkspider.score import parse_today, score_site
@@ -41,10 +42,21 @@ class ExtractPipeline:
         return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
-        if not isinstance(item, PageItem) or not item.html:
+        if not isinstance(item, PageItem):
+            return item
+        if not item.html:
+            if item.verify_competitors:  # the referring page is gone, and its links with it
+                item.facts["competitor_links"] = [
+                    {"competitor": c, "url": "", "anchor": "", "rel": [], "status": "gone"}
+                    for c in item.verify_competitors]
             return item
         try:
             item.facts = extract_page(item.html, item.url)
+            if item.verify_competitors:
+                item.facts["competitor_links"] = [
+                    {"competitor": check.competitor, "url": check.target_url or "", "anchor": check.anchor,
+                     "rel": check.rel, "status": check.status}
+                    for check in verify_links(item.html, item.url, item.verify_competitors)]
         except Exception:  # an extractor bug must not lose the page
             logger.exception("extraction failed on %s; page kept without facts", item.url)
             self.stats.inc_value("linkspider/extract_errors")
@@ -74,7 +86,7 @@ class ScorePipeline:
             self.competitors = set(profile.competitors)
 
     def process_item(self, item: Any) -> Any:
-        if not isinstance(item, PageItem) or not item.facts:
+        if not isinstance(item, PageItem) or not item.facts.get("terms"):
             return item
         facts = item.facts
         if self.query is not None:
@@ -83,9 +95,12 @@ class ScorePipeline:
         domains = {registrable_domain(link["url"]) for link in facts.get("outbound_links", [])}
         domains.discard("")
         facts["outbound_domains"] = len(domains)
-        if self.competitors & domains:
-            facts["competitor_links"] = competitor_links(facts.get("outbound_links", []), self.competitors)
-            self.crawler.stats.inc_value("linkspider/competitor_links", len(facts["competitor_links"]))
+        seen = competitor_links(facts.get("outbound_links", []), self.competitors & domains)
+        if seen:
+            verified = {c["competitor"] for c in facts.get("competitor_links", [])}
+            facts["competitor_links"] = facts.get("competitor_links", []) + [
+                c for c in seen if c["competitor"] not in verified]
+            self.crawler.stats.inc_value("linkspider/competitor_links", len(seen))
         return item
 
 

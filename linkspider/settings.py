@@ -95,3 +95,64 @@ SCORE_WEIGHTS: dict[str, float] = {}
 # "Today" for activity scoring, YYYY-MM-DD; empty means the real date. Set it to
 # make scores reproducible (the tests pin it to the fake web's date).
 LINKSPIDER_TODAY = os.environ.get("LINKSPIDER_TODAY", "")
+
+# ---------------------------------------------------------------- search
+# Which search service the search spiders (guestposts, roundups) use:
+# "duckduckgo" (keyless default; slow, blocks an IP that asks fast),
+# "searxng" (your own instance: recommended), "brave" (API key),
+# "google" (Custom Search JSON API, legacy) or "file" (results read from
+# SEARCH_RESULTS_FILE, no network). Each gets its own download slot and delay.
+SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "duckduckgo")
+# Result pages fetched per query at most (-a max_pages=N; the service's own
+# limit also applies: Google and Brave serve 10 pages).
+SEARCH_MAX_PAGES = 3
+# Footprint queries per crawl at most (templates x niche keywords, best first;
+# -a max_queries=N).
+SEARCH_MAX_QUERIES = 40
+# Override the operators the backend is assumed to understand, comma-separated
+# (quotes, minus, or, site, intitle, inurl, intext, filetype), e.g.
+# "quotes,minus,site,intitle,inurl" for a SearXNG that runs only Google.
+# Empty = the backend's own list; other operators are rewritten or dropped.
+SEARCH_OPERATORS = ""
+# A result page that is not what the query promised (a post that mentions
+# "write for us" in passing) gets only this many pages of its site walked.
+SEARCH_UNCONFIRMED_BUDGET = 4
+# Snowballing from roundups in the niche: linked sites per roundup, per run.
+SNOWBALL_PER_ROUNDUP = 30
+SNOWBALL_MAX = 300
+# Search spiders leave alone sites walked less than this many days ago.
+RECRAWL_AFTER_DAYS = 30
+
+# API keys are NOT set here (this file is in git): export BRAVE_API_KEY,
+# GOOGLE_API_KEY and GOOGLE_CSE_ID in the environment (or pass -s NAME=...).
+# Every base URL is a setting so tests can point it at a local fake.
+
+# Your SearXNG instance, e.g. "http://127.0.0.1:8888". No default: public
+# instances refuse bots; run your own.
+SEARXNG_URL = os.environ.get("SEARXNG_URL", "")
+# Seconds between queries: your instance asks several engines per query.
+SEARXNG_DOWNLOAD_DELAY = 2.0
+# `language=` for SearXNG ("en", "de", "all"...); empty = the instance default.
+SEARXNG_LANGUAGE = ""
+# SearXNG categories to search; "general" is web search.
+SEARXNG_CATEGORIES = "general"
+
+# Brave Search API endpoint. The free plan allows 1 query per second.
+BRAVE_API_URL = os.environ.get("BRAVE_API_URL", "https://api.search.brave.com")
+BRAVE_DOWNLOAD_DELAY = 1.1
+
+# Google Custom Search JSON API endpoint (legacy: closed to new customers,
+# ends 2027-01-01). 100 queries/day free.
+GOOGLE_CSE_URL = os.environ.get("GOOGLE_CSE_URL", "https://www.googleapis.com")
+GOOGLE_DOWNLOAD_DELAY = 1.0
+
+# DuckDuckGo's HTML endpoint. Below ~3 s between queries a CAPTCHA comes within
+# a few dozen queries; the backend never goes below 2 s whatever this says.
+DUCKDUCKGO_URL = os.environ.get("DUCKDUCKGO_URL", "https://html.duckduckgo.com")
+DUCKDUCKGO_DOWNLOAD_DELAY = 5.0
+# Region sent as `kl` ("us-en", "uk-en", "de-de"...); empty = none.
+DUCKDUCKGO_REGION = ""
+
+# For SEARCH_BACKEND=file: a text file of result URLs (one per line, '#'
+# comments) or a CSV/TSV SERP export with a url/link/Address column.
+SEARCH_RESULTS_FILE = os.environ.get("SEARCH_RESULTS_FILE", "")

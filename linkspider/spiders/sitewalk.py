@@ -90,13 +90,15 @@ class SiteWalkSpider(scrapy.Spider):
         return self.profile.name if self.profile else (self.niche_name or "")
 
     # ------------------------------------------------------------ the walk
-    def walk_site(self, url: str, discovery: Discovery) -> list[scrapy.Request]:
+    def walk_site(self, url: str, discovery: Discovery,
+                  entry_meta: dict[str, Any] | None = None) -> list[scrapy.Request]:
         """Requests that start (or extend) the walk of ``url``'s site.
 
         A new site starts at its home page; an entry URL deeper in the site (a
         guidelines page from a seed list) is fetched as well. A further entry
         for a site already being walked is fetched if the budget allows.
-        Blocklisted sites give nothing.
+        Blocklisted sites give nothing. ``entry_meta`` goes on the request for
+        ``url`` itself (the home request when ``url`` is the home page).
         """
         site = registrable_domain(url)
         if not site:
@@ -111,20 +113,22 @@ class SiteWalkSpider(scrapy.Spider):
         home = f"{parts.scheme}://{parts.netloc}/"
         meta = {"site": site, "site_depth": 0, "discovery": discovery}
         requests = []
+        key = canonicalize_url(url)
         if site not in self._seen:
             self._seen[site], self._used[site] = {canonicalize_url(home)}, 1
             self.crawler.stats.inc_value("linkspider/sites")
+            is_entry = key == canonicalize_url(home)
+            home_meta = {**meta, "is_home": True, **((entry_meta or {}) if is_entry else {})}
             requests.append(scrapy.Request(home, callback=self.parse_page, errback=self.page_failed,
-                                           dont_filter=True, meta={**meta, "is_home": True}))
-        key = canonicalize_url(url)
+                                           dont_filter=True, meta=home_meta))
         if key not in self._seen[site] and self._used[site] < self.page_budget:
             self._seen[site].add(key)
             self._used[site] += 1
             requests.append(scrapy.Request(url, callback=self.parse_page, errback=self.page_failed,
-                                           dont_filter=True, priority=100, meta=meta))
+                                           dont_filter=True, priority=100, meta={**meta, **(entry_meta or {})}))
         return requests
 
-    def parse_page(self, response: Response) -> Iterator[Any]:
+    def parse_page(self, response: Response, follow: bool = True) -> Iterator[Any]:
         meta = response.meta
         site: str = meta["site"]
         is_home = bool(meta.get("is_home"))
@@ -146,7 +150,7 @@ class SiteWalkSpider(scrapy.Spider):
             url=response.url, domain=site, niche=self.niche, status=response.status,
             requested_url=(meta.get("redirect_urls") or [response.url])[0],
             depth=meta.get("site_depth", 0), is_home=is_home,
-            discovery=meta.get("discovery"),
+            discovery=meta.get("discovery"), verify_competitors=meta.get("verify_competitors", []),
         )
         if response.status >= 400:
             item.error = f"HTTP {response.status}"
@@ -163,7 +167,7 @@ class SiteWalkSpider(scrapy.Spider):
         item.html = response.text
         self.crawler.stats.inc_value("linkspider/pages")
         yield item
-        if item.depth < self.max_depth:
+        if follow and item.depth < self.max_depth:
             yield from self.follow_links(response, site, item.depth)
 
     def follow_links(self, response: HtmlResponse, site: str, depth: int) -> Iterator[scrapy.Request]:

@@ -1,0 +1,314 @@
+"""Search-operator discovery, shared by the ``guestposts`` and ``roundups`` spiders.
+
+query -> results -> drop blocklisted, duplicate and recently crawled sites ->
+fetch the result page and classify it (is it really a write-for-us page / a
+roundup?) -> walk confirmed sites for contacts. A result page that is not what
+the query promised is kept (the site may still be in the niche), and its site
+gets only a short walk (``SEARCH_UNCONFIRMED_BUDGET`` pages, best links first),
+so a nav link "Write for us" is still found without spending a full budget
+on junk. Roundups in the niche snowball: the sites they link to become
+candidates (depth 1, capped per roundup and per run), recorded as discovered
+via that roundup.
+
+Spider arguments: ``-a niche=NAME`` (required), ``-a max_queries=N``,
+``-a max_pages=N``, ``-a snowball=0|1``. The backend is the ``SEARCH_BACKEND``
+setting (see ``linkspider/search``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.http import HtmlResponse, Response
+from twisted.python.failure import Failure
+from w3lib.url import canonicalize_url
+
+from linkspider.domains import registrable_domain
+from linkspider.extract import extract_page
+from linkspider.footprints import build_queries, niche_footprints
+from linkspider.items import Discovery, DiscoveryItem, PageItem
+from linkspider.niches import NicheError
+from linkspider.relevance import NicheQuery, page_relevance
+from linkspider.search import (RedactSecretsFilter, SearchBackend, SearchBlocked, SearchError,
+                               SearchResponseError, SearchResult, get_backend)
+from linkspider.spiders.sitewalk import SiteWalkSpider
+from linkspider.store import Store, StoreError
+
+logger = logging.getLogger(__name__)
+
+
+def _positive_int(name: str, value: Any, default: int | None) -> int | None:
+    if value is None or value == "":
+        return default
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise NicheError(f"-a {name}= must be a whole number, not {value!r}") from None
+    if number < 1:
+        raise NicheError(f"-a {name}= must be at least 1, not {number}")
+    return number
+
+
+def _flag(name: str, value: Any, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise NicheError(f"-a {name}= must be 0 or 1, not {value!r}")
+
+
+class SearchSpider(SiteWalkSpider):
+    """Base of the search spiders; subclasses set ``kind`` and what confirms a result."""
+
+    kind = ""  # footprint pack: "guestposts" or "roundups"
+    confirm_fact = ""  # the extractor's fact that confirms a result page
+    snowball_default = False
+
+    def __init__(self, niche: str | None = None, max_queries: str | None = None, max_pages: str | None = None,
+                 snowball: str | None = None, **kwargs: Any) -> None:
+        super().__init__(niche=niche, **kwargs)
+        self.args = {"max_queries": max_queries, "max_pages": max_pages, "snowball": snowball}
+        self.backend: SearchBackend | None = None
+        self.queries: list[str] = []
+        self.blocked = False
+        self.recent: set[str] = set()
+        self.snowballed = 0
+        self.pending: deque[str] = deque()
+
+    @classmethod
+    def update_settings(cls, settings: Any) -> None:
+        """Give the search service its own download slot, delay and concurrency."""
+        super().update_settings(settings)
+        try:
+            backend = get_backend(None, settings)
+        except SearchError:
+            return  # configure() reports it with the setting's name
+        slots = dict(settings.getdict("DOWNLOAD_SLOTS"))
+        slots.update(backend.slot_settings())
+        settings.set("DOWNLOAD_SLOTS", slots, priority="spider")
+
+    def configure(self, settings: Any) -> None:
+        super().configure(settings)
+        assert self.profile is not None
+        try:
+            self.backend = get_backend(None, settings)
+        except SearchError as exc:
+            raise NicheError(str(exc)) from exc
+        max_queries = _positive_int("max_queries", self.args["max_queries"],
+                                    settings.getint("SEARCH_MAX_QUERIES", 40))
+        max_pages = _positive_int("max_pages", self.args["max_pages"], None)
+        if max_pages is not None:
+            self.backend.max_pages = min(max_pages, self.backend.page_limit or max_pages)
+        self.snowball = _flag("snowball", self.args["snowball"], self.snowball_default)
+        self.snowball_per_roundup = settings.getint("SNOWBALL_PER_ROUNDUP", 30)
+        self.snowball_max = settings.getint("SNOWBALL_MAX", 300)
+        self.unconfirmed_budget = settings.getint("SEARCH_UNCONFIRMED_BUDGET", 4)
+        self.recrawl_days = settings.getfloat("RECRAWL_AFTER_DAYS", 30)
+        self.db_path = settings.get("LINKSPIDER_DB")
+        self.query = NicheQuery.from_profile(self.profile.keywords, self.profile.negative_keywords,
+                                             self.profile.about)
+        try:
+            extra = niche_footprints(self.profile.path, self.kind)
+            self.queries = build_queries(self.kind, self.profile.keywords, max_queries=max_queries,
+                                         operators=self.backend.operators, extra_templates=extra,
+                                         seeds_dir=self.seeds_dir)
+        except ValueError as exc:
+            raise NicheError(str(exc)) from exc
+        if not self.queries:
+            raise NicheError(f"no {self.kind} queries for niche {self.niche_name!r}: add keywords to "
+                             f"{self.profile.path}")
+
+    # ------------------------------------------------------------ searching
+    async def start(self) -> AsyncIterator[Any]:
+        assert self.backend is not None
+        for handler in logging.getLogger().handlers:  # Scrapy logs request URLs; keys live in some
+            handler.addFilter(RedactSecretsFilter())
+        self.recent = self._recently_crawled()
+        stats = self.crawler.stats
+        stats.set_value("linkspider/search/backend", self.backend.name)
+        stats.set_value("linkspider/search/queries_planned", len(self.queries))
+        logger.info("%d %s queries for %s via %s", len(self.queries), self.kind, self.niche, self.backend.name)
+        if not self.backend.needs_network:
+            # The `file` backend: the file is the results; its rows keep their own queries.
+            results = self.backend.all_results()
+            for error in getattr(self.backend, "errors", []):
+                logger.warning("search results line skipped: %s", error)
+            stats.set_value("linkspider/search/results", len(results))
+            for item in self.handle_results(results):
+                yield item
+            return
+        self.pending = deque(self.queries)
+        request = self.next_query()
+        if request is not None:
+            yield request
+
+    def next_query(self) -> scrapy.Request | None:
+        """The next query's first page. Queries go one after another, so that when the
+        service says 429 or shows a CAPTCHA nothing more is already on its way."""
+        assert self.backend is not None
+        if self.blocked or not self.pending:
+            return None
+        query = self.pending.popleft()
+        return self.backend.request(query, 1).replace(callback=self.parse_serp, errback=self.serp_failed)
+
+    def _recently_crawled(self) -> set[str]:
+        try:
+            with Store(self.db_path) as store:
+                return store.recently_crawled(self.recrawl_days)
+        except StoreError as exc:
+            logger.warning("cannot tell which sites were crawled recently (%s); walking all", exc)
+            return set()
+
+    def parse_serp(self, response: Response) -> Iterator[Any]:
+        assert self.backend is not None
+        stats = self.crawler.stats
+        search = response.meta.get("search", {})
+        if self.blocked:
+            return
+        stats.inc_value("linkspider/search/queries" if search.get("page", 1) == 1 else "linkspider/search/pages")
+        try:
+            page = self.backend.parse(response)
+        except SearchBlocked as exc:
+            self._stop_backend(exc)
+            return
+        except SearchResponseError as exc:
+            stats.inc_value("linkspider/search/bad_responses")
+            logger.warning("search response skipped: %s (query %r)", exc, search.get("query"))
+            yield from filter(None, [self.next_query()])
+            return
+        for warning in page.warnings:
+            logger.info("%s: %s", self.backend.name, warning)
+        stats.inc_value("linkspider/search/results", len(page.results))
+        yield from self.handle_results(page.results)
+        if page.next_request is not None:
+            yield page.next_request.replace(callback=self.parse_serp, errback=self.serp_failed)
+        elif page.has_more:
+            yield self.backend.request(search["query"], search.get("page", 1) + 1).replace(
+                callback=self.parse_serp, errback=self.serp_failed)
+        else:
+            yield from filter(None, [self.next_query()])
+
+    def _stop_backend(self, exc: SearchBlocked) -> None:
+        if not self.blocked:
+            self.blocked = True
+            logger.error("search backend stopped: %s. Sites already found are kept and walked.", exc)
+        self.crawler.stats.set_value("linkspider/search/blocked", f"{exc.status or ''} {exc.reason}".strip())
+        self.crawler.stats.inc_value(f"linkspider/search/blocked/{exc.status or 'captcha'}")
+
+    def serp_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
+        self.crawler.stats.inc_value("linkspider/search/fetch_errors")
+        logger.warning("search request failed: %s", failure.getErrorMessage())
+        yield from filter(None, [self.next_query()])
+
+    # ------------------------------------------------------------ candidates
+    def handle_results(self, results: list[SearchResult]) -> Iterator[Any]:
+        stats = self.crawler.stats
+        for result in results:
+            site = registrable_domain(result.url)
+            if not site or self.blocklist.blocks(site):
+                stats.inc_value("linkspider/search/skipped_blocklisted")
+                continue
+            if site in self.recent:
+                stats.inc_value("linkspider/search/skipped_recent")
+                continue
+            discovery = Discovery(source="search", detail=result.query, backend=result.backend or
+                                  (self.backend.name if self.backend else ""), rank=result.rank,
+                                  snippet=result.snippet[:300])
+            if site in self._seen:
+                yield DiscoveryItem(domain=site, niche=self.niche, url=result.url, discovery=discovery)
+                continue
+            yield from self.candidate(result.url, site, discovery)
+
+    def candidate(self, url: str, site: str, discovery: Discovery, *, source: str = "search") -> Iterator[Any]:
+        """Fetch a result (or snowballed) page to classify it before walking its site."""
+        self._seen[site] = {canonicalize_url(url)}
+        self._used[site] = 1
+        self.crawler.stats.inc_value(f"linkspider/candidates/{source}")
+        yield scrapy.Request(url, callback=self.parse_candidate, errback=self.page_failed, dont_filter=True,
+                             priority=50, meta={"site": site, "site_depth": 0, "discovery": discovery,
+                                                "candidate": source})
+
+    def parse_candidate(self, response: Response) -> Iterator[Any]:
+        """Classify the page, keep it, then walk its site fully if it is what we searched for."""
+        items = list(self.parse_page(response, follow=False))
+        for item in items:
+            if isinstance(item, PageItem) and item.html:
+                item.facts = extract_page(item.html, item.url)
+                item.html = ""  # extracted once, here; the pipeline keeps these facts
+        yield from items
+        page = next((i for i in items if isinstance(i, PageItem)), None)
+        if page is None or not page.facts or not isinstance(response, HtmlResponse):
+            return
+        site = page.domain
+        confirmed = bool(page.facts.get(self.confirm_fact))
+        stats = self.crawler.stats
+        stats.inc_value(f"linkspider/candidates/{'confirmed' if confirmed else 'unconfirmed'}")
+        if not confirmed:
+            # Not what the query promised: a short walk (home page and the best links) only.
+            self._used[site] = max(self._used.get(site, 1), self.page_budget - self.unconfirmed_budget + 1)
+        if page.facts.get("is_roundup"):
+            yield from self.snowball_from(page, response.meta.get("candidate") != "snowball")
+        yield from self.expand_site(response, site)
+
+    def expand_site(self, response: HtmlResponse, site: str) -> Iterator[scrapy.Request]:
+        """Walk on from a candidate page: its site's home page, then the best links."""
+        parts = urlsplit(response.url)
+        home = f"{parts.scheme}://{parts.netloc}/"
+        seen = self._seen.setdefault(site, set())
+        if canonicalize_url(home) not in seen and self._used.get(site, 0) < self.page_budget:
+            seen.add(canonicalize_url(home))
+            self._used[site] = self._used.get(site, 0) + 1
+            yield scrapy.Request(home, callback=self.parse_page, errback=self.page_failed, dont_filter=True,
+                                 meta={"site": site, "site_depth": 0, "is_home": True})
+        yield from self.follow_links(response, site, 0)
+
+    def snowball_from(self, page: PageItem, allowed: bool) -> Iterator[Any]:
+        """The sites a roundup in the niche links to become candidates (depth 1)."""
+        if not self.snowball or not allowed:
+            return
+        rel = page_relevance(page.facts.get("terms", {}), page.facts.get("words", 0), self.query)
+        if not rel.on_niche:
+            self.crawler.stats.inc_value("linkspider/snowball/off_niche_roundups")
+            return
+        taken = 0
+        for link in page.facts.get("outbound_links", []):
+            if taken >= self.snowball_per_roundup or self.snowballed >= self.snowball_max:
+                break
+            site = registrable_domain(link["url"])
+            if not site or site == page.domain or self.blocklist.blocks(site):
+                continue
+            discovery = Discovery(source="snowball", detail=page.url, snippet=link.get("text", "")[:300])
+            if site in self._seen:
+                yield DiscoveryItem(domain=site, niche=self.niche, url=link["url"], discovery=discovery)
+                continue
+            if site in self.recent:
+                continue
+            taken += 1
+            self.snowballed += 1
+            yield from self.candidate(link["url"], site, discovery, source="snowball")
+        self.crawler.stats.inc_value("linkspider/snowball/sites", taken)
+
+
+class GuestPostsSpider(SearchSpider):
+    """``scrapy crawl guestposts -a niche=fitness``: sites that publish guest posts."""
+
+    name = "guestposts"
+    kind = "guestposts"
+    confirm_fact = "is_write_for_us"
+
+
+class RoundupsSpider(SearchSpider):
+    """``scrapy crawl roundups -a niche=fitness``: link roundups, snowballed one step."""
+
+    name = "roundups"
+    kind = "roundups"
+    confirm_fact = "is_roundup"
+    snowball_default = True
