@@ -51,7 +51,8 @@ class ExtractPipeline:
                     for c in item.verify_competitors]
             return item
         try:
-            item.facts = extract_page(item.html, item.url)
+            # A spider that had to classify the page already extracted it: not twice.
+            item.facts = item.facts or extract_page(item.html, item.url)
             if item.verify_competitors:
                 item.facts["competitor_links"] = [
                     {"competitor": check.competitor, "url": check.target_url or "", "anchor": check.anchor,

@@ -60,6 +60,10 @@ ITEM_PIPELINES = {
     "linkspider.pipelines.StorePipeline": 800,
 }
 
+# On-demand rendering of pages that need JavaScript (linkspider/rendering.py):
+# switches scrapy-playwright's handler on when a browser is found.
+ADDONS = {"linkspider.rendering.RenderAddon": 100}
+
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 
@@ -156,3 +160,18 @@ DUCKDUCKGO_REGION = ""
 # For SEARCH_BACKEND=file: a text file of result URLs (one per line, '#'
 # comments) or a CSV/TSV SERP export with a url/link/Address column.
 SEARCH_RESULTS_FILE = os.environ.get("SEARCH_RESULTS_FILE", "")
+
+# ---------------------------------------------------------------- rendering
+# When to render pages with a browser: "auto" (only pages whose static HTML
+# needs JavaScript and that are worth it: contact-ish pages, home pages with no
+# links), "always" (every page: slow, for JavaScript-heavy niches) or "never".
+RENDER = os.environ.get("RENDER", "auto")
+# Chromium to render with; empty = Playwright's own if installed, else the
+# system's /usr/bin/chromium. Also read from the environment.
+LINKSPIDER_BROWSER = os.environ.get("LINKSPIDER_BROWSER", "")
+# Most pages rendered per site and per run (a browser page costs ~100 plain fetches).
+RENDER_MAX_PER_SITE = 2
+RENDER_MAX_PER_RUN = 200
+# Browser pages open at once, and how long one may take (ms).
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 20_000

@@ -232,17 +232,15 @@ class SearchSpider(SiteWalkSpider):
         self._seen[site] = {canonicalize_url(url)}
         self._used[site] = 1
         self.crawler.stats.inc_value(f"linkspider/candidates/{source}")
-        yield scrapy.Request(url, callback=self.parse_candidate, errback=self.page_failed, dont_filter=True,
-                             priority=50, meta={"site": site, "site_depth": 0, "discovery": discovery,
-                                                "candidate": source})
+        yield self.page_request(url, {"site": site, "site_depth": 0, "discovery": discovery, "candidate": source},
+                                priority=50, callback=self.parse_candidate)
 
     def parse_candidate(self, response: Response) -> Iterator[Any]:
         """Classify the page, keep it, then walk its site fully if it is what we searched for."""
         items = list(self.parse_page(response, follow=False))
         for item in items:
             if isinstance(item, PageItem) and item.html:
-                item.facts = extract_page(item.html, item.url)
-                item.html = ""  # extracted once, here; the pipeline keeps these facts
+                item.facts = item.facts or extract_page(item.html, item.url)
         yield from items
         page = next((i for i in items if isinstance(i, PageItem)), None)
         if page is None or not page.facts or not isinstance(response, HtmlResponse):
@@ -266,8 +264,7 @@ class SearchSpider(SiteWalkSpider):
         if canonicalize_url(home) not in seen and self._used.get(site, 0) < self.page_budget:
             seen.add(canonicalize_url(home))
             self._used[site] = self._used.get(site, 0) + 1
-            yield scrapy.Request(home, callback=self.parse_page, errback=self.page_failed, dont_filter=True,
-                                 meta={"site": site, "site_depth": 0, "is_home": True})
+            yield self.page_request(home, {"site": site, "site_depth": 0, "is_home": True})
         yield from self.follow_links(response, site, 0)
 
     def snowball_from(self, page: PageItem, allowed: bool) -> Iterator[Any]:

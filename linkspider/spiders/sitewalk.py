@@ -18,15 +18,18 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.exceptions import UsageError
 from scrapy.http import HtmlResponse, Response
 from twisted.python.failure import Failure
 from w3lib.url import canonicalize_url
 
 from linkspider.domains import registrable_domain
+from linkspider.extract import extract_page
 from linkspider.items import Discovery, PageItem
 from linkspider.linkrank import rank_links
 from linkspider.niches import Blocklist, NicheError, NicheProfile, load_niche
+from linkspider.rendering import needs_render, worth_rendering
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +55,9 @@ class SiteWalkSpider(scrapy.Spider):
         self.blocklist = Blocklist()
         self._seen: dict[str, set[str]] = {}  # site -> canonical URLs requested or landed on
         self._used: dict[str, int] = {}  # site -> pages of its budget spent
+        self._rendered: dict[str, int] = {}  # site -> pages rendered in the browser
+        self._rendered_total = 0
+        self.render_mode, self.render_active, self.render_problem = "never", False, ""
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> SiteWalkSpider:
@@ -60,7 +66,21 @@ class SiteWalkSpider(scrapy.Spider):
             spider.configure(crawler.settings)
         except NicheError as exc:
             raise UsageError(str(exc), print_help=False) from exc
+        crawler.signals.connect(spider.report_rendering, signal=signals.spider_opened)
         return spider
+
+    def report_rendering(self) -> None:
+        """Read what the render add-on decided (add-ons run after spiders are built) and say it once."""
+        settings = self.crawler.settings
+        self.render_mode = str(settings.get("RENDER") or "auto").lower()
+        self.render_active = settings.getbool("LINKSPIDER_RENDER_ACTIVE")
+        self.render_problem = settings.get("LINKSPIDER_RENDER_PROBLEM") or ""
+        if self.render_problem:
+            logger.warning("rendering of JavaScript pages is off: %s", self.render_problem)
+            self.crawler.stats.set_value("linkspider/render/unavailable", self.render_problem)
+        elif self.render_active:
+            logger.info("pages that need JavaScript are rendered with %s (RENDER=%s)",
+                        self.crawler.settings.get("LINKSPIDER_BROWSER_PATH"), self.render_mode)
 
     def configure(self, settings: Any) -> None:
         """Read settings and check the arguments; NicheError says what is wrong.
@@ -77,6 +97,8 @@ class SiteWalkSpider(scrapy.Spider):
         if not blocklist.is_absolute():
             blocklist = self.seeds_dir / blocklist
         self.blocklist = Blocklist.from_file(blocklist)
+        self.render_per_site = settings.getint("RENDER_MAX_PER_SITE", 2)
+        self.render_per_run = settings.getint("RENDER_MAX_PER_RUN", 200)
         self.setup()
 
     def setup(self) -> None:
@@ -119,14 +141,52 @@ class SiteWalkSpider(scrapy.Spider):
             self.crawler.stats.inc_value("linkspider/sites")
             is_entry = key == canonicalize_url(home)
             home_meta = {**meta, "is_home": True, **((entry_meta or {}) if is_entry else {})}
-            requests.append(scrapy.Request(home, callback=self.parse_page, errback=self.page_failed,
-                                           dont_filter=True, meta=home_meta))
+            requests.append(self.page_request(home, home_meta))
         if key not in self._seen[site] and self._used[site] < self.page_budget:
             self._seen[site].add(key)
             self._used[site] += 1
-            requests.append(scrapy.Request(url, callback=self.parse_page, errback=self.page_failed,
-                                           dont_filter=True, priority=100, meta={**meta, **(entry_meta or {})}))
+            requests.append(self.page_request(url, {**meta, **(entry_meta or {})}, priority=100))
         return requests
+
+    def page_request(self, url: str, meta: dict[str, Any], *, priority: int = 0, dont_filter: bool = True,
+                     callback: Any = None) -> scrapy.Request:
+        """A request for a page of a prospect site (through the browser when RENDER=always)."""
+        if self.render_mode == "always" and self.render_active:
+            meta = {**meta, "playwright": True, "render_reason": "always"}
+        return scrapy.Request(url, callback=callback or self.parse_page, errback=self.page_failed,
+                              dont_filter=dont_filter, priority=priority, meta=meta)
+
+    def render_request(self, response: HtmlResponse, item: PageItem) -> scrapy.Request | None:
+        """The same page again through the browser, when its static HTML needs it and it is worth it."""
+        meta = response.meta
+        if (not self.render_active or self.render_mode != "auto" or meta.get("playwright")
+                or "<script" not in item.html[:200_000].lower()):
+            return None
+        stats = self.crawler.stats
+        links = len(response.css("a[href]"))
+        worth = worth_rendering(is_home=item.is_home, link_kind=meta.get("link_kind", ""), facts=item.facts,
+                                internal_links=links)
+        if not worth:
+            if needs_render(item.html, None) in ("empty_app_root", "noscript"):
+                stats.inc_value("linkspider/render/not_worth_it")
+            return None
+        if not item.facts:  # decided here, kept for the pipeline (extracted once)
+            item.facts = extract_page(item.html, item.url)
+        reason = needs_render(item.html, item.facts)
+        if reason is None:
+            return None
+        if self._rendered.get(item.domain, 0) >= self.render_per_site or self._rendered_total >= self.render_per_run:
+            stats.inc_value("linkspider/render/capped")
+            return None
+        self._rendered[item.domain] = self._rendered.get(item.domain, 0) + 1
+        self._rendered_total += 1
+        stats.inc_value("linkspider/render/requests")
+        stats.inc_value(f"linkspider/render/reason/{reason}")
+        logger.info("rendering %s in the browser (%s)", response.url, reason)
+        keep = {k: meta[k] for k in ("site", "site_depth", "is_home", "link_kind", "discovery",
+                                     "verify_competitors") if k in meta}
+        return scrapy.Request(response.url, callback=self.parse_page, errback=self.page_failed, dont_filter=True,
+                              priority=90, meta={**keep, "playwright": True, "render_reason": reason})
 
     def parse_page(self, response: Response, follow: bool = True) -> Iterator[Any]:
         meta = response.meta
@@ -166,7 +226,12 @@ class SiteWalkSpider(scrapy.Spider):
             return
         item.html = response.text
         self.crawler.stats.inc_value("linkspider/pages")
+        if meta.get("playwright"):
+            self.crawler.stats.inc_value("linkspider/render/rendered")
+        render = self.render_request(response, item)
         yield item
+        if render is not None:
+            yield render
         if follow and item.depth < self.max_depth:
             yield from self.follow_links(response, site, item.depth)
 
@@ -200,10 +265,8 @@ class SiteWalkSpider(scrapy.Spider):
                 continue
             seen.add(key)
             self._used[site] = self._used.get(site, 0) + 1
-            yield scrapy.Request(
-                ranked.url, callback=self.parse_page, errback=self.page_failed,
-                priority=ranked.value, meta={"site": site, "site_depth": depth + 1, "link_kind": ranked.kind},
-            )
+            yield self.page_request(ranked.url, {"site": site, "site_depth": depth + 1, "link_kind": ranked.kind},
+                                    priority=ranked.value, dont_filter=False)
 
     def page_failed(self, failure: Failure) -> Iterator[Any]:
         request = failure.request  # type: ignore[attr-defined]
@@ -218,6 +281,12 @@ class SiteWalkSpider(scrapy.Spider):
             return
         if reason == "IgnoreRequest":
             # robots.txt forbade it (the middleware counts and logs those itself).
+            return
+        if meta.get("playwright") and meta.get("render_reason") != "always":
+            # The static page is already stored; a failed render must not overwrite it.
+            self.crawler.stats.inc_value("linkspider/render/failed")
+            logger.warning("could not render %s in the browser: %s", request.url,
+                           (str(failure.value) or reason).splitlines()[0][:200])
             return
         message = str(failure.value) or reason
         self.crawler.stats.inc_value(f"linkspider/fetch_errors/{reason}")
