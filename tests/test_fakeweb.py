@@ -17,6 +17,7 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import date
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -37,7 +38,7 @@ REQUIRED_PLANTS = {
     "language_de",
 }
 ALL_ENCODINGS = {"mailto", "text", "footer", "mailto_multi", "at_brackets", "at_parens", "at_words", "at_braces",
-                 "entities", "cfemail", "cdn_cgi", "jsonld"}
+                 "entities", "cfemail", "cdn_cgi", "jsonld", "js_dom", "js_obfuscated"}
 
 
 @pytest.fixture(scope="module")
@@ -116,6 +117,14 @@ def carries(doc: str, email: str, encoding: str) -> bool:
         return email in {cf_decode(h) for h in re.findall(r'/cdn-cgi/l/email-protection#([0-9a-f]+)', doc)}
     if encoding == "jsonld":
         return email in jsonld_emails(doc) and email not in visible_text(doc)
+    if encoding == "js_dom":       # var parts = ["local", "domain"]; parts.join("@") written into #contact-root
+        found = re.search(r'var parts = \["([^"]+)", "([^"]+)"\];', doc)
+        return bool(found) and f"{found[1]}@{found[2]}" == email and email not in doc and 'id="contact-root"' in doc
+    if encoding == "js_obfuscated":  # reversed domain + char codes of the local part, into span.email
+        dom = re.search(r'var d = "([^"]+)"\.split\(""\)\.reverse\(\)', doc)
+        codes = re.search(r"var u = String\.fromCharCode\(([\d,]+)\)", doc)
+        return (bool(dom and codes) and email not in doc and 'class="email"' in doc
+                and "".join(chr(int(c)) for c in codes[1].split(",")) + "@" + dom[1][::-1] == email)
     raise AssertionError(f"unknown encoding {encoding}")
 
 
@@ -138,7 +147,7 @@ def test_generation_is_deterministic(web):
 def test_web_has_hundreds_of_sites_under_real_suffixes(web):
     sites = web.manifest["sites"]
     assert 200 <= len(sites) <= 300
-    counts = {n: sum(s["niche"] == n for s in sites) for n in (*web.manifest["niches"], "generic")}
+    counts = {n: sum(s["niche"] == n and not s["extra_site"] for s in sites) for n in (*web.manifest["niches"], "generic")}
     assert counts["fitness"] == 45 and min(counts.values()) >= 30
     assert len({s["domain"] for s in sites}) == len(sites)
     for host, site in web.sites.items():
@@ -334,7 +343,7 @@ def test_seed_lists(web):
         listed = {s["entry_url"] for s in man["sites"] if niche in s["seed_lists"]}
         assert listed <= set(crawlable)
     fitness = [s for s in man["sites"] if s["niche"] == "fitness"]
-    assert sum(s["in_seed_list"] for s in fitness) == 30
+    assert sum(s["in_seed_list"] for s in fitness if not s["extra_site"]) == 30
     assert man["seed_lines"]["fitness"]["unreachable"] and man["seed_lines"]["fitness"]["duplicate"]
     bare = by_tag(web, "bare_domain_seed")
     assert bare["entry_url"] == f"http://{bare['domain']}/" != bare["home_url"]
@@ -462,3 +471,186 @@ def test_command_line_serve_writes_port_manifest_and_seeds(tmp_path):
     finally:
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=10) == 0
+
+
+# -- issues 5 and 6: relevance, competitors, JavaScript pages ---------------------
+
+SITE_CLASSES = {"niche", "off_niche", "link_farm", "dormant", "link_seller", "unreachable"}
+COMPETITORS = {"nerdfitness.com", "bodybuilding.com"}
+
+
+def fitness_seed_domains(web) -> set[str]:
+    return {s["domain"] for s in web.manifest["sites"] if "fitness" in s["seed_lists"]}
+
+
+def newest_post_day(web, site) -> str:
+    days = set()
+    for url, page in all_pages(web, site["domain"]):
+        if "/blog/" in url and page.status == 200:
+            days |= set(re.findall(r'<time datetime="(\d{4}-\d{2}-\d{2})"', page.body.decode("utf-8", "replace")))
+    return max(days)
+
+
+def test_appended_seed_lines_keep_the_original_line_numbers(web):
+    man = web.manifest
+    lines = web.seed_list("fitness").splitlines()
+    appended = man["appended_seed_lines"]["fitness"]
+    original = [n for ns in man["seed_lines"]["fitness"].values() for n in ns]
+    assert appended and min(appended) > max(original)
+    extra_entries = {s["entry_url"] for s in man["sites"] if s["extra_site"] and s["in_seed_list"]}
+    assert {lines[n - 1] for n in appended} == extra_entries
+    assert all(not man["seed_lines"][n].get("appended") for n in man["niches"])
+
+
+def test_site_class_and_want_first_ground_truth(web):
+    sites = web.manifest["sites"]
+    assert {s["site_class"] for s in sites} == SITE_CLASSES
+    assert all(isinstance(s["want_first"], bool) for s in sites)
+    fitness = [s for s in sites if s["niche"] == "fitness"]
+    wanted = [s for s in fitness if s["want_first"]]
+    seeds = fitness_seed_domains(web)
+    in_seed = [s for s in wanted if s["domain"] in seeds]
+    one_click = [s for s in wanted if s["domain"] not in seeds and
+                 any(registrable_domain(u) in seeds for u in s["linked_from"])]
+    assert len(wanted) >= 25 and len(in_seed) >= 12 and len(in_seed) + len(one_click) == len(wanted)
+    for s in wanted:
+        assert s["site_class"] == "niche" and s["reachable"] and (s["emails"] or s["contact_form_url"])
+        assert s["write_for_us_kind"] == "genuine" or s["roundup_urls"] or s["resources_url"]
+        assert (date.fromisoformat("2026-11-20") - date.fromisoformat(s["last_post"])).days <= 60
+        assert not s["rejects_guest_posts_url"]
+    for s in sites:
+        if s["site_class"] != "niche" or s["rejects_guest_posts_url"]:
+            assert not s["want_first"], s["domain"]
+    assert any(not s["want_first"] for s in fitness if s["site_class"] == "niche")
+
+
+def test_dormant_blogs_show_old_dates_everywhere(web):
+    dormant = [s for s in web.manifest["sites"] if s["site_class"] == "dormant" and s["extra_site"]]
+    assert len(dormant) >= 3 and any(s["in_seed_list"] for s in dormant)
+    for s in dormant:
+        assert s["write_for_us_kind"] == "genuine" and s["emails"] and not s["active"] and not s["want_first"]
+        age = (date(2026, 11, 20) - date.fromisoformat(s["last_post"])).days
+        assert 2 * 365 <= age <= 4 * 365, s["domain"]
+        assert newest_post_day(web, s) == s["last_post"]
+        newest = page_at(web, s["home_url"]).body.decode()
+        post = re.search(r'<h2><a href="(/blog/[^"]+)"', newest)[1]
+        doc = page_at(web, urljoin(s["home_url"], post)).body.decode()
+        day = date.fromisoformat(s["last_post"])
+        assert f'property="article:published_time" content="{s["last_post"]}' in doc
+        assert f'<time datetime="{s["last_post"]}">' in doc and f"{day.strftime('%B')} {day.day}, {day.year}" in visible_text(doc)
+
+
+def test_off_niche_sites_share_only_a_few_fitness_words(web):
+    off = [s for s in web.manifest["sites"] if s["site_class"] == "off_niche" and s["extra_site"]]
+    seeds = fitness_seed_domains(web)
+    assert len(off) >= 3 and any(s["domain"] in seeds for s in off)
+    linking = {s["domain"] for s in web.manifest["sites"] if s["domain"] in seeds for d in s["linked_extras"]
+               if d in {o["domain"] for o in off}}
+    assert linking                                                 # linked from fitness seed sites' pages too
+    for s in off:
+        assert s["niche"] == "generic" and not s["want_first"]
+        mains = [visible_text(p.body.decode().split("<main", 1)[-1].split("</main>")[0])
+                 for _, p in all_pages(web, s["domain"]) if p.status == 200]
+        hits = [len(re.findall(r"\b(fitness|workouts?|gym|athleisure)\b", m, re.I)) for m in mains]
+        assert 1 <= sum(bool(h) for h in hits) <= 3 and max(hits) <= 6, (s["domain"], hits)
+        assert s["domain"] in seeds or any(s["domain"] in h["linked_extras"] for h in web.manifest["sites"])
+    cooking = next(s for s in off if "weeknight" in s["domain"])
+    assert '">Fitness</a>' in page_at(web, cooking["home_url"]).body.decode()
+
+
+def test_link_farms_sell_posts_and_link_everywhere(web):
+    farms = [s for s in web.manifest["sites"] if s["site_class"] == "link_farm"]
+    seeds = fitness_seed_domains(web)
+    assert len(farms) >= 3 and any(s["domain"] in seeds for s in farms)
+    assert any("fitness" in page_at(web, s["home_url"]).title.lower() for s in farms)
+    assert any(s["domain"] in h["linked_extras"] for s in farms for h in web.manifest["sites"]
+               if h["domain"] in seeds)                           # a comment link on a fitness seed site
+    for s in farms:
+        assert not s["want_first"] and s["write_for_us_kind"] == "link_seller" and s["niche"] == "generic"
+        wfu = visible_text(page_at(web, s["write_for_us_url"]).body.decode())
+        assert "$80" in wfu and "dofollow" in wfu and "Casino / CBD / payday loans / crypto" in wfu
+        for url, page in all_pages(web, s["domain"]):
+            if page.status != 200 or not page.content_type.startswith("text/html") or "/privacy-policy/" in url:
+                continue
+            doc = page.body.decode()
+            outbound = {registrable_domain(h) for h in re.findall(r'href="(https?://[^"]+)"', doc)} - {s["domain"]}
+            assert len(outbound - set(web.manifest["platforms"])) >= 40, url
+            if "/blog/" in url:
+                assert len(visible_text(doc[doc.index("<article"):doc.index("</article>")]).split()) < 250
+
+
+def test_competitor_backlinks_match_the_pages(web, server):
+    man = web.manifest
+    rows = man["competitor_backlinks"]
+    assert len(rows) >= 15 and {r["competitor"] for r in rows} == COMPETITORS
+    assert {"present", "nofollow", "sponsored", "ugc", "gone"} <= {r["status"] for r in rows}
+    assert not any(c in web.sites or f"www.{c}" in web.sites for c in COMPETITORS)   # never served
+    live: dict[str, set[str]] = {}
+    for r in rows:
+        assert registrable_domain(r["target_url"]) == r["competitor"] and r["target_url"].startswith("https://")
+        assert registrable_domain(r["referring_url"]) == r["referring_domain"]
+        answer = web.resolve(urlsplit(r["referring_url"]).hostname, urlsplit(r["referring_url"]).path)
+        assert isinstance(answer, Page) and answer.status == r["page_status"]
+        doc = answer.body.decode()
+        hrefs = {html.unescape(h): attrs for attrs, h in
+                 re.findall(r'<a ((?:[^>]*?)href="([^"]+)"[^>]*)>', doc)}
+        if r["via_redirect"]:
+            path = urlsplit(r["via_redirect"])
+            assert fetch(server, r["via_redirect"], follow=False)[:2][0] == 302
+            assert web.resolve(path.hostname, f"{path.path}?{path.query}").location == r["target_url"]
+            assert f"{path.path}?{path.query}" in hrefs
+        elif r["status"] == "gone":
+            assert r["target_url"] not in hrefs
+        else:
+            assert r["target_url"] in hrefs, r
+            rel = re.search(r'rel="([^"]+)"', hrefs[r["target_url"]])
+            assert (rel[1] if rel else "") == r["rel"]
+            expect = {"present": "", "nofollow": "nofollow", "sponsored": "sponsored", "ugc": "ugc"}[r["status"]]
+            assert expect in (rel[1] if rel else "")
+        if r["status"] != "gone":
+            live.setdefault(r["referring_domain"], set()).add(r["competitor"])
+    assert sum(r["page_status"] == 404 for r in rows) == 1
+    assert sum(bool(r["via_redirect"]) for r in rows) == 1
+    both = sorted(d for d, c in live.items() if c == COMPETITORS)
+    assert both == man["intersect_domains"] and len(both) >= 4
+    niches = {s["domain"]: s["niche"] for s in man["sites"]}
+    assert {niches[r["referring_domain"]] for r in rows} == {"fitness", "generic"}
+    seeds = fitness_seed_domains(web)
+    assert sum(r["referring_domain"] in seeds for r in rows) >= 8
+
+
+def test_javascript_only_contact_details(web, server):
+    js = [s for s in web.manifest["sites"] if s["js_only"]]
+    tags = {t for s in js for t in s["planted"]}
+    assert {"js_contact", "js_email", "spa_home", "js_not_worth"} <= tags
+    seeds = fitness_seed_domains(web)
+    assert all(s["domain"] in seeds and s["niche"] == "fitness" for s in js)
+    for s in js:
+        j = s["js_only"]
+        assert j["emails"]
+        status, headers, body, _ = fetch(server, j["contact_url"])
+        assert status == 200 and headers["Content-Type"].startswith("text/html")
+        for u in j["not_worth_rendering_urls"]:
+            doc = page_at(web, u).body.decode()
+            assert "<script>" in doc and len(visible_text(doc[doc.index("<body"):]).split()) < 120 or \
+                'id="post-body" class="entry-content"></div>' in doc
+            assert not any(e in doc for e in j["emails"])
+    contact = next(s for s in js if "js_contact" in s["planted"])
+    doc = page_at(web, contact["js_only"]["contact_url"]).body.decode()
+    assert '<div id="contact-root"></div>' in doc and "document.getElementById" in doc
+    assert contact["js_only"]["contact_form"] and not re.search(r"<form(?! class=\"newsletter)", doc.split("<script>\n(function")[0])
+    assert not any(e in doc for e in contact["js_only"]["emails"])
+    email = next(s for s in js if "js_email" in s["planted"])
+    doc = page_at(web, email["js_only"]["contact_url"]).body.decode()
+    assert '<span class="email"></span>' in doc and ".reverse()" in doc and "fromCharCode" in doc
+    assert not email["js_only"]["contact_form"] and "contact-form" not in doc and "wpcf7" not in doc
+    spa = next(s for s in js if "spa_home" in s["planted"])
+    home = page_at(web, spa["home_url"]).body.decode()
+    assert '<div id="app"></div>' in home and "<noscript>Please enable JavaScript" in home
+    assert not re.findall(r'<a [^>]*href=', home)                 # no static links at all
+    for path in ("/about/", "/contact/", "/write-for-us/"):
+        assert f'"{path}"' in home and page_at(web, urljoin(spa["home_url"], path)).status == 200
+    assert spa["js_only"]["spa_home"] and spa["js_only"]["contact_url"] == spa["contact_page"]
+    assert all(not e["walkable"] for e in spa["emails"])
+    assert all(e["needs_js"] and not e["walkable"] for s in js if not s["js_only"]["spa_home"] for e in s["emails"])
+    assert sum(s["want_first"] for s in js) == len(js)

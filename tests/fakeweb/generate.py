@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from .model import Page, Redirect, Site
 from .plan import FITNESS_PLANTS, Plan, plan_web
-from .sites import SiteBuilder, paragraph_pool
+from .sites import SiteBuilder, competitor_summary, paragraph_pool
 from .vocab import NAME_PARTS, NICHES
 
 # Platforms: never prospects, but every site links to them (share buttons, profiles).
@@ -148,12 +148,26 @@ def _seed_text(seed: int, niche: str, plans: list[Plan], entries: dict[str, dict
     return "\n".join(lines) + "\n", marks, f"http://{unknown}/"
 
 
+def _append_seed_lines(text: str, plans: list[Plan], entries: dict[str, dict], numbers: list[int]) -> str:
+    """Seeds added later (issues 5 and 6), appended after every original line so line numbers stay."""
+    lines = text.splitlines()
+    lines += ["", "# added Nov 2026: more blogs from the team's bookmarks"]
+    for plan in sorted((p for p in plans if p.opts.get("seed_order")), key=lambda p: p.opts["seed_order"]):
+        entry = entries[plan.domain]
+        entry["entry_url"], entry["in_seed_list"] = plan.home_url, True
+        entry["seed_lists"].append("fitness")
+        lines.append(plan.home_url)
+        numbers.append(len(lines))
+    return "\n".join(lines) + "\n"
+
+
 def build_web(seed: int = 1) -> FakeWeb:
     """Generate every site, the platforms, the seed lists and the manifest."""
     plans = plan_web(seed)
     index: dict[str, list[Plan]] = {}
     for plan in plans:
-        index.setdefault(plan.niche, []).append(plan)
+        if not plan.opts.get("extra"):  # extra sites are linked only where plan.EXTRA_LINKS says
+            index.setdefault(plan.niche, []).append(plan)
     queue = {n: [p for p in index[n] if not p.seed] for n in NICHES}
     inbound: dict[str, list[str]] = {}
     pools: dict[tuple[str, str], list[str]] = {}
@@ -180,9 +194,12 @@ def build_web(seed: int = 1) -> FakeWeb:
         extras = generic[2 * i: 2 * i + (2 if niche == "fitness" else 1)]  # off-topic sites people paste in too
         texts[niche], seed_lines[niche], url = _seed_text(seed, niche, index[niche], entries, extras, taken)
         unknown[niche] = [url]
+    appended = {"fitness": []}
+    texts["fitness"] = _append_seed_lines(texts["fitness"], plans, entries, appended["fitness"])
     manifest = {
         "seed": seed, "niches": list(NICHES), "platforms": sorted({s.domain for s in sites.values() if s.niche == "platform"}),
         "fitness_plants": len(FITNESS_PLANTS), "seed_lines": seed_lines, "unknown_hosts": unknown,
         "sites": [entries[p.domain] for p in plans],
+        "appended_seed_lines": appended, **competitor_summary([entries[p.domain] for p in plans]),
     }
     return FakeWeb(seed, sites, manifest, texts)

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 
 from linkspider.domains import registrable_domain
 
-from .vocab import FIRST_NAMES, GENERIC_TOPICS, LAST_NAMES, NAME_PARTS, NICHES, SITE_COUNTS, SUFFIXES, \
+from .vocab import FIRST_NAMES, GENERIC_TOPICS, LAST_NAMES, NAME_PARTS, NICHES, SITE_COUNTS, SPAM_TITLES, SUFFIXES, \
     TITLE_TEMPLATES, VOCAB
 
 # One entry per planted fitness site (index = position among fitness sites; the
@@ -129,14 +129,15 @@ def title_case(text: str) -> str:
 def _title(rng: random.Random, topic: str) -> str:
     v = VOCAB[topic]
     kw, kw2 = rng.sample(v["kw"], 2)
-    return rng.choice(TITLE_TEMPLATES).format(n=rng.randint(3, 15), Adj=title_case(rng.choice(v["adj"])),
+    return rng.choice(SPAM_TITLES if topic == "spam" else TITLE_TEMPLATES).format(n=rng.randint(3, 15), Adj=title_case(rng.choice(v["adj"])),
                                                Kw=title_case(kw), Kw2=title_case(kw2))
 
 
 def _posts(rng: random.Random, topic: str, categories: list[str], authors: list[str], active: bool,
-           roundups: int) -> list[Post]:
+           roundups: int, newest: date | None = None) -> list[Post]:
     """Seven posts, newest first (the last is the deep one), plus roundup issues."""
-    newest = TODAY - timedelta(days=rng.randint(1, 40)) if active else date(2021, rng.randint(1, 12), rng.randint(1, 28))
+    if newest is None:
+        newest = TODAY - timedelta(days=rng.randint(1, 40)) if active else date(2021, rng.randint(1, 12), rng.randint(1, 28))
     posts: list[Post] = []
     seen: set[str] = set()
     day = newest
@@ -244,7 +245,7 @@ def plan_site(rng: random.Random, niche: str, index: int, taken: set[str], seed:
 
 
 def plan_web(seed: int) -> list[Plan]:
-    """All non-platform sites, in a stable order: niche by niche."""
+    """All non-platform sites, in a stable order: niche by niche, then the extra sites (``opts["extra"]``)."""
     taken: set[str] = set()
     plans: list[Plan] = []
     for niche in (*NICHES, "generic"):
@@ -254,4 +255,181 @@ def plan_web(seed: int) -> list[Plan]:
         for i in range(count):
             rng = random.Random(f"{seed}:{niche}:{i}")
             plans.append(plan_site(rng, niche, i, taken, seed=i in seeded and niche != "generic"))
+    extras = plan_extras(seed, taken)
+    link_extras(plans, extras)
+    return plans + extras
+
+
+# -- extra sites (issues 5 and 6) ------------------------------------------------
+#
+# Hand-named sites planned *after* the random web, with their own random streams,
+# so nothing above changes. They are kept out of generate's per-niche index (no
+# random roundup or "our friends" link picks them); they are linked only where
+# ``EXTRA_LINKS`` says, and the fitness ones that are seeds are appended at the end
+# of the fitness seed list (``seed_order``).
+#
+# cls (manifest ``site_class``): niche | dormant | off_niche | link_farm.
+# comp: competitor links on the site's pages. ``where``: post0/post1/... (the n-th
+# ordinary post, newest first), resources, home, comment0 (a reader comment on post0),
+# missing (a post URL that now answers 404). ``status``: present | nofollow |
+# sponsored | ugc | gone (the page no longer carries the link); ``wrapped``: the link
+# goes through the site's own /go?url= redirect.
+NF, BB = "https://www.nerdfitness.com", "https://www.bodybuilding.com"
+COMPETITORS = {"nerdfitness": "nerdfitness.com", "bodybuilding": "bodybuilding.com"}
+DORMANT_DAYS = (730, 1460)  # dormant blogs: newest post 2-4 years before TODAY
+ACTIVE_DAYS = 60            # want_first: newest post within this many days of TODAY
+
+EXTRA_SITES: list[dict] = [
+    # ---- active on-niche fitness sites: guest posts, roundups, resources, competitor links
+    {"label": "ironandoats", "suffix": "com", "name": "Iron & Oats", "cls": "niche", "seed": 1,
+     "opts": {"enc": "mailto", "wfu": "/write-for-us/", "form": "cf7"},
+     "comp": [{"c": "nerdfitness", "where": "post0", "status": "present", "anchor": "Nerd Fitness's beginner bodyweight workout",
+               "path": "/blog/beginner-body-weight-workout-burn-fat-build-muscle/"},
+              {"c": "bodybuilding", "where": "post1", "status": "present", "anchor": "Bodybuilding.com exercise database",
+               "path": "/exercises/"}]},
+    {"label": "barbellbrunch", "suffix": "com", "name": "Barbell Brunch", "cls": "niche", "seed": 2,
+     "opts": {"enc": "text", "roundups": 2, "resources": True},
+     "comp": [{"c": "nerdfitness", "where": "post0", "status": "present", "anchor": "Nerd Fitness",
+               "path": "/blog/strength-training-101-everything-you-need-to-know/"},
+              {"c": "bodybuilding", "where": "resources", "status": "nofollow", "anchor": "bodybuilding.com",
+               "path": "/"}]},
+    {"label": "coachmarlaruns", "suffix": "com", "name": "Coach Marla Runs", "cls": "niche", "seed": 3,
+     "opts": {"enc": "at_brackets", "wfu": "/contribute/", "form": "plain"},
+     "comp": [{"c": "bodybuilding", "where": "post0", "status": "sponsored", "anchor": "our partners at Bodybuilding.com",
+               "path": "/store/opt/whey.html"}]},
+    {"label": "liftwithlena", "suffix": "co.uk", "name": "Lift with Lena", "cls": "niche", "seed": 4,
+     "opts": {"enc": "text", "resources": True, "wfu": "/write-for-us/"},
+     "comp": [{"c": "nerdfitness", "where": "comment0", "status": "ugc", "anchor": "nerdfitness.com",
+               "path": "/blog/how-to-build-your-own-workout-routine/"}]},
+    {"label": "mobilitymondays", "suffix": "com", "name": "Mobility Mondays", "cls": "niche",
+     "opts": {"enc": "mailto", "roundups": 1},
+     "comp": [{"c": "nerdfitness", "where": "post0", "status": "gone", "anchor": "Nerd Fitness mobility guide",
+               "path": "/blog/mobility-exercises/"},
+              {"c": "bodybuilding", "where": "post1", "status": "gone", "anchor": "Bodybuilding.com",
+               "path": "/content/stretching-guide.html"}]},
+    {"label": "kettlebellcorner", "suffix": "net", "name": "Kettlebell Corner", "cls": "niche",
+     "opts": {"enc": "text", "wfu": "/write-for-us/", "resources": True},
+     "comp": [{"c": "nerdfitness", "where": "post0", "status": "present", "anchor": "this kettlebell guide", "wrapped": True,
+               "path": "/blog/kettlebell-workouts/"},
+              {"c": "bodybuilding", "where": "resources", "status": "present", "anchor": "Bodybuilding.com workout plans",
+               "path": "/workout-plans/"}]},
+    {"label": "runstrongdaily", "suffix": "com", "name": "Run Strong Daily", "cls": "niche", "seed": 5,
+     "opts": {"enc": None, "wfu": "/guest-post-guidelines/", "form": "wpforms"},
+     "comp": [{"c": "nerdfitness", "where": "post0", "status": "present", "anchor": "Nerd Fitness running plan",
+               "path": "/blog/couch-to-5k/"},
+              {"c": "bodybuilding", "where": "missing", "status": "gone", "anchor": "bodybuilding.com forums",
+               "path": "/forums/"}]},
+    {"label": "homegymheroes", "suffix": "com", "name": "Home Gym Heroes", "cls": "niche",
+     "opts": {"enc": "footer", "resources": True, "wfu": "/write-for-us/"},
+     "comp": [{"c": "bodybuilding", "where": "resources", "status": "present", "anchor": "Bodybuilding.com",
+               "path": "/"},
+              {"c": "nerdfitness", "where": "post0", "status": "nofollow", "anchor": "a Nerd Fitness article on home gyms",
+               "path": "/blog/home-gym/"}]},
+    {"label": "macrosandmiles", "suffix": "com", "name": "Macros and Miles", "cls": "niche",
+     "opts": {"enc": "mailto", "roundups": 1}},
+    # ---- JavaScript pages (issue 6)
+    {"label": "pulsepilatesstudio", "suffix": "com", "name": "Pulse Pilates Studio", "cls": "niche", "seed": 6,
+     "opts": {"enc": "js_dom", "wfu": "/write-for-us/", "js": "contact"}, "tags": ["js_contact", "js_not_worth"]},
+    {"label": "squatsandsprouts", "suffix": "com", "name": "Squats & Sprouts", "cls": "niche", "seed": 7,
+     "opts": {"enc": "js_obfuscated", "roundups": 1, "js": "email"}, "tags": ["js_email", "js_not_worth"]},
+    {"label": "trainwave", "suffix": "io", "name": "Trainwave", "cls": "niche", "seed": 8,
+     "opts": {"enc": "text", "wfu": "/write-for-us/", "js": "spa"}, "tags": ["spa_home"]},
+    # ---- dormant fitness blogs: genuine write-for-us pages and emails, newest post 2-4 years old
+    {"label": "deadliftdiaries", "suffix": "com", "name": "Deadlift Diaries", "cls": "dormant", "seed": 9,
+     "newest": date(2023, 3, 14), "opts": {"enc": "text", "wfu": "/write-for-us/"}},
+    {"label": "yogaforlifters", "suffix": "net", "name": "Yoga for Lifters", "cls": "dormant", "seed": 10,
+     "newest": date(2024, 6, 2), "opts": {"enc": "mailto", "wfu": "/guest-post-guidelines/", "form": "plain"},
+     "comp": [{"c": "nerdfitness", "where": "post0", "status": "present", "anchor": "Nerd Fitness yoga for beginners",
+               "path": "/blog/yoga-for-beginners/"}]},
+    {"label": "cardiocornerblog", "suffix": "com", "name": "Cardio Corner Blog", "cls": "dormant",
+     "newest": date(2022, 12, 1), "opts": {"enc": "text", "wfu": "/contribute/"}},
+    # ---- off-niche sites that share a few keywords with fitness
+    {"label": "weeknightskillet", "suffix": "com", "name": "Weeknight Skillet", "cls": "off_niche", "topic": "recipes",
+     "seed": 11, "opts": {"enc": "text", "offniche": "cooking"}},
+    {"label": "carryonchronicles", "suffix": "com", "name": "Carry-On Chronicles", "cls": "off_niche", "topic": "travel",
+     "seed": 12, "opts": {"enc": "mailto", "offniche": "travel", "wfu": "/write-for-us/"},
+     "comp": [{"c": "nerdfitness", "where": "post0", "status": "present", "anchor": "Nerd Fitness hotel room workout",
+               "path": "/blog/hotel-room-workout/"},
+              {"c": "bodybuilding", "where": "post0", "status": "present", "anchor": "a bodyweight plan from Bodybuilding.com",
+               "path": "/content/travel-workout.html"}]},
+    {"label": "threadandtrend", "suffix": "com", "name": "Thread & Trend", "cls": "off_niche", "topic": "fashion",
+     "opts": {"enc": "text", "offniche": "fashion"},
+     "comp": [{"c": "bodybuilding", "where": "post0", "status": "nofollow", "anchor": "Bodybuilding.com apparel",
+               "path": "/store/clothing.html"}]},
+    {"label": "tinytoesfamily", "suffix": "com", "name": "Tiny Toes Family", "cls": "off_niche", "topic": "parenting",
+     "opts": {"enc": "mailto", "offniche": "parenting"}},
+    # ---- link farms with "write for us" pages that sell posts
+    {"label": "fitnesshealthwealthblog", "suffix": "com", "name": "Fitness Health Wealth Blog", "cls": "link_farm",
+     "topic": "spam", "seed": 13, "opts": {"enc": "text", "farm": True, "wfu": "/write-for-us/"},
+     "comp": [{"c": "nerdfitness", "where": "home", "status": "present", "anchor": "Nerd Fitness", "path": "/"},
+              {"c": "bodybuilding", "where": "home", "status": "present", "anchor": "Bodybuilding", "path": "/"}]},
+    {"label": "fitlifemoneytips", "suffix": "net", "name": "FitLife Money Tips", "cls": "link_farm", "topic": "spam",
+     "opts": {"enc": "text", "farm": True, "wfu": "/write-for-us/"}},
+    {"label": "dailybuzzhub", "suffix": "org", "name": "Daily Buzz Hub", "cls": "link_farm", "topic": "spam",
+     "seed": 14, "opts": {"enc": "text", "farm": True, "wfu": "/write-for-us/"}},
+]
+
+# Where the web links to the extra sites (so a fitness crawl reaches them), as
+# (host, where, target label). host: an original fitness site by index (int) or an
+# extra site by label. where: resources | roundup (an item of the newest roundup,
+# linking a post) | offtopic (an "Off-topic:" roundup item) | comment0 (spam comment
+# on the host's newest ordinary post).
+EXTRA_LINKS: list[tuple[int | str, str, str]] = [
+    (25, "resources", "mobilitymondays"), (25, "resources", "homegymheroes"), (25, "offtopic", "threadandtrend"),
+    (28, "resources", "kettlebellcorner"), (28, "resources", "cardiocornerblog"), (28, "resources", "tinytoesfamily"),
+    (29, "resources", "macrosandmiles"), (29, "resources", "homegymheroes"),
+    ("barbellbrunch", "roundup", "kettlebellcorner"), ("barbellbrunch", "roundup", "macrosandmiles"),
+    ("barbellbrunch", "resources", "mobilitymondays"), ("barbellbrunch", "offtopic", "threadandtrend"),
+    ("liftwithlena", "resources", "homegymheroes"), ("liftwithlena", "resources", "cardiocornerblog"),
+    ("liftwithlena", "comment0", "fitlifemoneytips"),
+    ("squatsandsprouts", "roundup", "mobilitymondays"),
+]
+
+
+def _extra_posts(rng: random.Random, topic: str, categories: list[str], authors: list[str], spec: dict) -> list[Post]:
+    newest = spec.get("newest")
+    posts = _posts(rng, topic, categories, authors, True, spec["opts"].get("roundups", 0), newest=newest)
+    return posts
+
+
+def plan_extras(seed: int, taken: set[str]) -> list[Plan]:
+    """The hand-named sites of ``EXTRA_SITES`` (each with its own random stream), linked per ``EXTRA_LINKS``."""
+    plans: list[Plan] = []
+    for i, spec in enumerate(EXTRA_SITES):
+        rng = random.Random(f"{seed}:extra:{spec['label']}")
+        label = spec["label"]
+        assert label not in taken, label
+        taken.add(label)
+        cls = spec["cls"]
+        niche = "fitness" if cls in ("niche", "dormant") else "generic"
+        topic = spec.get("topic", niche)
+        domain = f"{label}.{spec['suffix']}"
+        host, also = f"www.{domain}", [domain]
+        opts = {**spec["opts"], "extra": True, "cls": cls, "comp": spec.get("comp", []),
+                "seed_order": spec.get("seed"), "links_in": []}
+        authors = list(dict.fromkeys(f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+                                     for _ in range(rng.randint(1, 2))))
+        categories = rng.sample(VOCAB[topic]["topics"], 2)
+        posts = _extra_posts(rng, topic, categories, authors, spec)
+        enc = opts.get("enc")
+        local = rng.choice(["hello", "editor", "team", authors[0].split()[0].lower()])
+        if opts.get("farm"):
+            local = "admin"
+        plans.append(Plan(niche=niche, index=100 + i, topic=topic, kind="blog", language="en", name=spec["name"],
+                          label=label, domain=domain, host=host, also_hosts=also, rng=rng, enc=enc,
+                          contact_email=f"{local}@{domain}" if enc else None, authors=authors, posts=posts,
+                          categories=categories, seed=bool(spec.get("seed")), opts=opts,
+                          tags=[*spec.get("tags", []), *([cls] if cls != "niche" else [])],
+                          active=cls != "dormant"))
     return plans
+
+
+def link_extras(plans: list[Plan], extras: list[Plan]) -> None:
+    """Record on each host plan (``opts["links_in"]``) the extra sites it links to."""
+    fitness = [p for p in plans if p.niche == "fitness" and not p.opts.get("extra")]
+    by_label = {p.label: p for p in extras}
+    for host, where, target in EXTRA_LINKS:
+        plan = fitness[host] if isinstance(host, int) else by_label[host]
+        assert where != "resources" or plan.opts.get("resources"), (host, where)
+        assert where not in ("roundup", "offtopic") or plan.opts.get("roundups"), (host, where)
+        plan.opts.setdefault("links_in", []).append((where, by_label[target]))

@@ -179,3 +179,67 @@ def layout(ch: Chrome, title: str, main: str, path: str, *, head: str = "", desc
             f'<nav class="main-nav" aria-label="Main"><ul>{nav}</ul></nav>{ch.header_extra}</header>\n'
             f'<div class="container"><main id="content">\n{main}\n</main>\n{aside}</div>\n'
             f"{ch.footer_html}\n{ch.body_end}</body>\n</html>\n")
+
+
+# -- pages that need JavaScript (issue 6) ----------------------------------------
+# Plain inline scripts that only write the DOM: no external resources, so they run
+# the same in a headless browser with every outside request blocked. No email
+# address is ever written literally in the static HTML.
+
+def _js_string(text: str) -> str:
+    """A JavaScript string literal that cannot close the surrounding <script>."""
+    return json.dumps(text).replace("</", "<\\/")
+
+
+def js_contact_script(email: str, form_html: str) -> str:
+    """Fills ``#contact-root`` with a mailto link and a contact form at load."""
+    local, _, dom = email.partition("@")
+    return ("<script>\n(function () {\n"
+            f"  var parts = [{_js_string(local)}, {_js_string(dom)}];\n"
+            '  var address = parts.join("@");\n'
+            '  document.getElementById("contact-root").innerHTML =\n'
+            "    '<p>Email: <a class=\"email-link\" href=\"mailto:' + address + '\">' + address + '<\\/a><\\/p>' +\n"
+            f"    {_js_string(form_html)};\n"
+            "})();\n</script>")
+
+
+def js_email_script(email: str) -> str:
+    """Writes ``email`` into ``span.email``: the domain reversed, the local part as char codes."""
+    local, _, dom = email.partition("@")
+    codes = ",".join(str(ord(c)) for c in local)
+    return ("<script>\n(function () {\n"
+            f"  var d = {_js_string(dom[::-1])}.split(\"\").reverse().join(\"\");\n"
+            f"  var u = String.fromCharCode({codes});\n"
+            "  var a = u + String.fromCharCode(64) + d;\n"
+            '  var el = document.querySelector("span.email");\n'
+            "  el.innerHTML = '<a href=\"mailto:' + a + '\">' + a + '<\\/a>';\n"
+            "})();\n</script>")
+
+
+def spa_document(site_name: str, host: str, title: str, routes: list[tuple[str, str]],
+                 cards: list[tuple[str, str]], lead: str) -> str:
+    """A single-page-app shell: ``#app`` stays empty until the inline script renders nav and content."""
+    data = json.dumps({"name": site_name, "routes": routes, "posts": cards, "lead": lead}).replace("</", "<\\/")
+    return ('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            f"<title>{esc(title)}</title>\n"
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f'<link rel="canonical" href="http://{host}/">\n'
+            '<link rel="preconnect" href="https://fonts.gstatic.com">\n'
+            '<link rel="stylesheet" href="https://fonts.googleapis.com/css2?family=Inter:wght@400;700&amp;display=swap">\n'
+            '<link rel="icon" href="https://cdn.trainwave-static.net/favicon.png">\n'
+            "</head>\n<body>\n"
+            '<div id="app"></div>\n'
+            "<noscript>Please enable JavaScript to use this site.</noscript>\n"
+            "<script>\n(function () {\n"
+            f"  var state = {data};\n"
+            "  function esc(s) { return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;'); }\n"
+            "  function link(r) { var a = document.createElement('a'); a.setAttribute('href', r[0]); a.textContent = r[1];\n"
+            "    return '<li>' + a.outerHTML + '<\\/li>'; }\n"
+            "  var nav = state.routes.map(link);\n"
+            "  var posts = state.posts.map(link);\n"
+            "  document.getElementById('app').innerHTML =\n"
+            "    '<header class=\"site-header\">' + link(['/', state.name]).slice(4, -5) +\n"
+            "    '<nav class=\"main-nav\"><ul>' + nav.join('') + '<\\/ul><\\/nav><\\/header>' +\n"
+            "    '<main><h1>' + esc(state.name) + '<\\/h1><p>' + esc(state.lead) + '<\\/p>' +\n"
+            "    '<h2>Latest posts<\\/h2><ul>' + posts.join('') + '<\\/ul><\\/main>';\n"
+            "})();\n</script>\n</body>\n</html>\n")

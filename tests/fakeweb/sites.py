@@ -8,15 +8,18 @@ drift from the pages.
 from __future__ import annotations
 
 import html
+import json
 import random
 import re
 from datetime import date
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, quote
 
 from .model import Page, Site
-from .plan import FITNESS_PLANTS, Plan, Post
-from .render import CDN_CGI, ICON_SVG, Chrome, contact_form, esc, jsonld, layout, obfuscate, share_buttons
-from .vocab import COOKIE_TEXT, FOREIGN, NAV_ABOUT, NAV_CONTACT, NAV_WFU, SENTENCES, VOCAB
+from .plan import ACTIVE_DAYS, BB, COMPETITORS, FITNESS_PLANTS, NF, TODAY, Plan, Post
+from .render import CDN_CGI, ICON_SVG, Chrome, contact_form, esc, jsonld, js_contact_script, js_email_script, layout, \
+    obfuscate, share_buttons, spa_document
+from .vocab import COOKIE_TEXT, FOREIGN, NAV_ABOUT, NAV_CONTACT, NAV_WFU, OFFNICHE_PASSAGES, SENTENCES, SPAM_DOMAINS, \
+    SPAM_SENTENCES, VOCAB
 
 UI = {
     "en": {"home": "Home", "about": None, "about_path": "/about/", "contact": None, "contact_path": None,
@@ -57,7 +60,7 @@ def paragraph_pool(rng: random.Random, topic: str, language: str, size: int = 20
         words, sentences = FOREIGN[language]["kw"], FOREIGN[language]["sentences"]
         adj: tuple[str, ...] = ("",)
     else:
-        words, sentences, adj = VOCAB[topic]["kw"], SENTENCES, VOCAB[topic]["adj"]
+        words, sentences, adj = VOCAB[topic]["kw"], SPAM_SENTENCES if topic == "spam" else SENTENCES, VOCAB[topic]["adj"]
     pool = []
     for _ in range(size):
         parts = []
@@ -109,6 +112,9 @@ class SiteBuilder:
             "social_profiles": [], "authors": list(plan.authors), "author_markup": [], "robots_disallow": [],
             "disallowed_urls": [], "trap": False, "trap_url": None, "error_urls": {}, "binary_urls": [],
             "slow_urls": [], "redirects": {}, "planted": list(plan.tags),
+            # issues 5 and 6: what kind of prospect this is, and pages that need JavaScript
+            "site_class": None, "want_first": False, "competitor_links": [], "js_only": None,
+            "linked_extras": [], "extra_site": bool(plan.opts.get("extra")),
         }
         self.planted_site = plan.niche == "fitness" and plan.index < len(FITNESS_PLANTS)
         if self.planted_site:  # name the planted email case too
@@ -123,6 +129,7 @@ class SiteBuilder:
             if self.o.get("wfu_kind") == "link_seller":
                 self.m["planted"].append("link_seller")
         self.tags = set(plan.tags)
+        self.js_not_worth: list[str] = []
 
     # -- ground truth helpers ------------------------------------------------
 
@@ -131,7 +138,8 @@ class SiteBuilder:
 
     def email(self, email: str, enc: str, path: str, walkable: bool = True, label: str = "Email us") -> str:
         """HTML for an email in ``enc``, recorded as found on ``path``."""
-        self.m["emails"].append({"email": email, "url": self.url(path), "encoding": enc, "walkable": walkable})
+        self.m["emails"].append({"email": email, "url": self.url(path), "encoding": enc, "walkable": walkable,
+                                 "needs_js": False})
         return obfuscate(email, enc, key=self.key, label=label)
 
     def add(self, path: str, title: str, main: str, *, head: str = "", status: int = 200, delay: float = 0.0,
@@ -154,6 +162,7 @@ class SiteBuilder:
         self.chrome = self.make_chrome()
         if "home_500" in self.tags:
             return self.unreachable()
+        self.ordinary = [x for x in p.posts if x.kind == "post"]
         self.home()
         self.about()
         if self.contact_path:
@@ -169,7 +178,10 @@ class SiteBuilder:
         site = Site(host=p.host, domain=p.domain, niche=p.niche, kind=p.kind, pages=self.pages,
                     redirects=self.redirects, robots=self.robots(), also_hosts=list(p.also_hosts), not_found=not_found,
                     dynamic=self.calendar if self.m["trap"] else None)
+        self.missing_referrers()
+        self.js_truth()
         self.m["redirects"] = {self.url(k): list(v) for k, v in self.redirects.items()}
+        self.classify()
         return site, self.m
 
     def decide_links(self) -> None:
@@ -197,6 +209,8 @@ class SiteBuilder:
             self.redirects["/contact"] = (301, self.url("/contact/"))
         else:
             self.contact_href = self.contact_path
+        if o.get("js") == "contact":
+            self.header_extra = '<a class="header-login" href="/app/">Member login</a>'
         self.contact_title = self.ui["contact"] or ("Get in touch" if "get_in_touch_link" in t else "Contact")
         self.wfu_path: str | None = o.get("wfu")
         # Nav anchor text for the guidelines page: NAV_WFU = (Write for us, Write for Us, Contribute, ...).
@@ -284,9 +298,12 @@ class SiteBuilder:
             links.append(("/resources/", "Resources"))
         if self.o.get("advertise"):
             links.append(("/advertise/", "Advertise"))
+        if self.o.get("offniche") == "cooking":  # the one "fitness" link of a cooking blog
+            links.append((self.index["fitness"][7].home_url, "Fitness"))
         mail = ""
         if p.enc == "footer":
-            self.m["emails"].append({"email": p.contact_email, "url": p.home_url, "encoding": "footer", "walkable": True})
+            self.m["emails"].append({"email": p.contact_email, "url": p.home_url, "encoding": "footer", "walkable": True,
+                                     "needs_js": False})
             mail = f'<p class="footer-contact">Say hi: {p.contact_email}</p>'
         social = "".join(f'<a href="{u}" rel="me noopener" target="_blank">{u.split("/")[2].split(".")[-2].title()}</a>'
                          for u in self.social())
@@ -297,6 +314,8 @@ class SiteBuilder:
                 "All rights reserved.</p></footer>")
 
     def sidebar(self) -> str:
+        if self.o.get("farm"):
+            return self.farm_sidebar()
         recent = [x for x in self.p.posts if x.kind != "deep"][:3]
         items = "".join(f'<li><a href="/blog/{x.slug}/">{esc(x.title)}</a></li>' for x in recent)
         cats = "".join(f'<li><a href="/category/{self.cat_slug(c)}/">{esc(c)}</a></li>' for c in self.p.categories)
@@ -317,6 +336,7 @@ class SiteBuilder:
         site = Site(host=self.p.host, domain=self.p.domain, niche=self.p.niche, kind=self.p.kind, pages={},
                     also_hosts=list(self.p.also_hosts), catch_all=broken)
         self.m["error_urls"][self.p.home_url] = 500
+        self.classify()
         return site, self.m
 
     def card(self, post: Post) -> str:
@@ -345,7 +365,13 @@ class SiteBuilder:
                      '\\u003c/p\\u003e","lang":"en"};</script>\n')
         main = (f'<section class="hero"><h1>{esc(p.name)}</h1><p>{esc(self.rng.choice(self.pool))}</p></section>'
                 f'<section class="latest"><h2>Latest posts</h2>{cards}</section><p>{" · ".join(links)}</p>')
+        main += self.competitor_html("home", "/")
+        if self.o.get("js") == "spa":
+            self.spa_home()
+            return
         tagline = {"en": f"{p.topic.title()} tips, guides and honest reviews"}.get(p.language, p.name)
+        if self.o.get("farm"):
+            tagline = f"{p.name} – Health, Fitness, Money, Casino & Lifestyle Tips"
         self.add("/", tagline, main, head=head)
 
     def about(self) -> None:
@@ -376,10 +402,19 @@ class SiteBuilder:
             elif enc == "mailto_multi":
                 second = f"ads@{p.domain}"
                 for e in (email, second):
-                    self.m["emails"].append({"email": e, "url": self.url(path), "encoding": enc, "walkable": True})
+                    self.m["emails"].append({"email": e, "url": self.url(path), "encoding": enc, "walkable": True,
+                                             "needs_js": False})
                 parts.append(f'<p><a href="mailto:{email},{second}?subject=Hello">Email the editors</a></p>')
+            elif enc in ("js_dom", "js_obfuscated"):
+                self.m["emails"].append({"email": email, "url": self.url(path), "encoding": enc, "walkable": False,
+                                         "needs_js": True})
+                if enc == "js_dom":  # the whole contact block (email link and form) is written by a script
+                    parts.append('<div id="contact-root"></div>' + js_contact_script(email, contact_form("plain", path, False)))
+                else:               # the address is assembled from a reversed string and char codes
+                    parts.append('<p>Email: <span class="email"></span></p>' + js_email_script(email))
             elif enc == "jsonld":
-                self.m["emails"].append({"email": email, "url": self.url(path), "encoding": "jsonld", "walkable": True})
+                self.m["emails"].append({"email": email, "url": self.url(path), "encoding": "jsonld", "walkable": True,
+                                         "needs_js": False})
                 org = {"@context": "https://schema.org", "@type": "Organization", "name": p.name, "url": p.home_url}
                 if o.get("jsonld") == "contactPoint":
                     org["contactPoint"] = {"@type": "ContactPoint", "contactType": "editorial", "email": email}
@@ -390,6 +425,8 @@ class SiteBuilder:
             local = CP1252_TEXT if self.charset == "windows-1252" else "Grüße aus München – schreib uns gerne: Größe, Übung, Maß."
             parts.append(f"<p>{esc(local)}</p>")
         form = o.get("form") or ("plain" if enc in ("footer", None, "jsonld") or o.get("email_spot") else None)
+        if enc == "js_dom":
+            self.m["contact_form_url"] = self.url(path)
         if form:
             self.m["contact_form_url"] = self.url(path)
             parts.append(contact_form(form, path, "user@example.com" in self.m["bait"]))
@@ -403,6 +440,8 @@ class SiteBuilder:
     def post_head(self, post: Post) -> str:
         """Author markup: meta name=author, JSON-LD Person (recorded in ``author_markup``)."""
         head = ""
+        if self.o.get("extra"):
+            head += f'<meta property="article:published_time" content="{post.day.isoformat()}T08:00:00+00:00">\n'
         if self.use_meta_author:
             head += f'<meta name="author" content="{esc(post.author)}">\n'
         if self.use_jsonld_author:
@@ -444,6 +483,10 @@ class SiteBuilder:
 
     def post(self, post: Post, i: int) -> None:
         p, rng, o = self.p, self.rng, self.o
+        if o.get("farm"):
+            return self.farm_post(post)
+        if o.get("js") == "email" and post.kind == "deep":
+            return self.js_post(post)
         body = [f"<h1>{esc(post.title)}</h1>", self.byline(post), self.paras(2)]
         for heading in rng.sample(VOCAB[p.topic]["kw"], 2):
             body.append(f"<h2>{esc(heading.title())}</h2>{self.paras(rng.randint(1, 3))}")
@@ -464,6 +507,13 @@ class SiteBuilder:
             self.m["mentions_write_for_us_in_passing"] = self.url(f"/blog/{post.slug}/")
             body.append("<p>Back in 2019 we briefly asked readers to write for us, and the pitches taught us a lot – "
                         "mostly about what not to do. These days every article here is written by our own team.</p>")
+        if o.get("extra") and post in self.ordinary:
+            k = self.ordinary.index(post)
+            if k == 0 and o.get("offniche"):
+                heading, passage = OFFNICHE_PASSAGES[o["offniche"]]
+                body.append(f"<h2>{esc(heading)}</h2>{passage}")
+            body.append(self.competitor_html(f"post{k}", f"/blog/{post.slug}/"))
+            body.append(self.comments(k, f"/blog/{post.slug}/"))
         body.append(share_buttons(self.url(f"/blog/{post.slug}/"), post.title))
         self.add(f"/blog/{post.slug}/", post.title, "<article>" + "".join(body) + "</article>", head=self.post_head(post))
 
@@ -497,6 +547,9 @@ class SiteBuilder:
         if rng.random() < 0.3:
             items.append(f'<li>Short link we loved: <a href="http://bit.ly/{p.label[:4]}{post.number}">bit.ly</a></li>')
         path = f"/blog/{post.slug}/"
+        if post is next(x for x in p.posts if x.kind == "roundup"):  # the newest issue links the extra sites
+            items += self.injected("roundup", path) + self.injected("offtopic", path)
+            assert sum(i.startswith('<li><a href="http://') for i in items) <= 30, path
         self.m["roundup_urls"].append(self.url(path))
         main = (f"<article><h1>{esc(post.title)}</h1>{self.byline(post)}<p>Welcome to issue #{post.number} of our "
                 f"weekly link roundup: the best {esc(p.topic)} articles we read this week, published "
@@ -519,6 +572,8 @@ class SiteBuilder:
             self.m["resources_url"] = self.url("/resources/")
             links = "".join(f'<li><a href="{q.home_url}">{esc(q.name)}</a> – {esc(self.rng.choice(self.pool)[:80])}</li>'
                             for q, _ in self.pick_targets(self.rng.randint(8, 15), homes=True, path="/resources/"))
+            links += "".join(self.injected("resources", "/resources/"))
+            links += self.competitor_html("resources", "/resources/", item=True)
             wiki = VOCAB[p.topic]["wiki"][0]
             self.add("/resources/", f"{p.topic.title()} Resources", f"<h1>Resources</h1><p>Our favourite {esc(p.topic)} "
                      f"sites, tools and reading.</p><ul>{links}<li><a href=\"http://en.wikipedia.org/wiki/{wiki}\">"
@@ -529,6 +584,8 @@ class SiteBuilder:
                      "monthly readers.</p><table class=\"price-table\"><tr><th>Placement</th><th>Price</th></tr>"
                      "<tr><td>Sidebar banner</td><td>$300/month</td></tr><tr><td>Sponsored post</td><td>$250</td></tr>"
                      "<tr><td>Newsletter mention</td><td>$120</td></tr></table><p>Ask for our media kit via the contact page.</p>")
+        if o.get("js") == "contact":
+            self.dashboard()
         kind_pages = {"shop": self.shop, "forum": self.forum, "directory": self.directory}
         if p.kind in kind_pages:
             kind_pages[p.kind]()
@@ -542,6 +599,8 @@ class SiteBuilder:
         email = f"{local}@{p.domain}"
         how = (f"{self.email(email, p.enc, path, label='Pitch us')}" if p.enc in INLINE_ENCODINGS
                else f'our <a href="{self.contact_href or self.ui["about_path"]}">contact page</a>')
+        if o.get("farm"):
+            return self.farm_write_for_us(path, how)
         if p.language != "en":
             self.add(path, self.ui["wfu_title"], f"<h1>{esc(self.ui['wfu_title'])}</h1><p>{esc(self.ui['wfu'])} {how}.</p>"
                      + self.paras(2))
@@ -642,3 +701,198 @@ class SiteBuilder:
         doc = layout(self.chrome, "Events", main, path)
         return Page(body=doc.encode(self.charset, "xmlcharrefreplace"), content_type=self.content_type,
                     title="Events", text=plain_text(main))
+
+    # -- issues 5 and 6: prospects that are not what they seem, competitors, JavaScript
+
+    def injected(self, where: str, path: str) -> list[str]:
+        """``<li>`` items linking the extra sites this page links to (``opts["links_in"]``); no random draws."""
+        items = []
+        for kind, q in self.o.get("links_in", []):
+            if kind != where:
+                continue
+            self.m["linked_extras"].append(q.domain)
+            if where == "offtopic":
+                items.append(f'<li>Off-topic: <a href="{q.home_url}">{esc(q.name)}</a> is worth a look.</li>')
+                continue
+            self.inbound.setdefault(q.domain, []).append(self.url(path))
+            if where == "roundup":
+                target = next(x for x in q.posts if x.kind == "post")
+                items.append(f'<li><a href="{q.home_url}blog/{target.slug}/">{esc(target.title)}</a> – a reader favourite '
+                             f'this week. <em>({esc(q.name)})</em></li>')
+            else:
+                about = {"fitness": "training advice we keep coming back to"}.get(q.niche, f"not about training, but "
+                                                                                         f"good on {q.topic}")
+                items.append(f'<li><a href="{q.home_url}">{esc(q.name)}</a> – {esc(about)}</li>')
+        return items
+
+    def competitor_html(self, where: str, path: str, item: bool = False) -> str:
+        """Links to the competitors planted at ``where`` (recorded in ``competitor_links``)."""
+        out = []
+        for spec in self.o.get("comp", []):
+            if spec["where"] != where:
+                continue
+            html_ = self.competitor_row(spec, path)
+            if html_:
+                out.append(f"<li>{html_}</li>" if item else f"<p>{html_}</p>")
+        return "".join(out)
+
+    def competitor_row(self, spec: dict, path: str, page_status: int = 200) -> str:
+        """Record one referring link; return its HTML ('' when the link is gone or sits in a comment)."""
+        base = NF if spec["c"] == "nerdfitness" else BB
+        target = base + spec["path"]
+        rel = {"nofollow": "nofollow", "sponsored": "sponsored", "ugc": "ugc nofollow"}.get(spec["status"], "")
+        href, via = target, None
+        if spec.get("wrapped"):
+            wrapped = "/go?url=" + quote(target, safe="")
+            self.redirects[wrapped] = (302, target)
+            href = via = wrapped
+        self.m["competitor_links"].append({
+            "referring_url": self.url(path), "referring_domain": self.p.domain, "competitor": COMPETITORS[spec["c"]],
+            "target_url": target, "anchor": spec["anchor"], "status": spec["status"], "page_status": page_status,
+            "rel": rel, "via_redirect": self.url(via) if via else None})
+        if spec["status"] == "gone" or spec["where"].startswith("comment"):
+            return ""
+        a = f'<a href="{esc(href)}"{f" rel={chr(34)}{rel}{chr(34)}" if rel else ""}>{esc(spec["anchor"])}</a>'
+        if spec["status"] == "sponsored":
+            return f"This post is sponsored: thanks to {a} for supporting the blog."
+        return f"If you want a second opinion, {a} covers this well."
+
+    def comments(self, k: int, path: str) -> str:
+        """A comment section under the k-th post: reader comments with ugc links, and comment spam."""
+        rows = []
+        for spec in self.o.get("comp", []):
+            if spec["where"] == f"comment{k}":
+                self.competitor_row(spec, path)
+                base = NF if spec["c"] == "nerdfitness" else BB
+                rows.append(("Dave K.", f'Great post. For a full routine I used <a href="{base}{spec["path"]}" rel="ugc nofollow">'
+                                        f'{esc(spec["anchor"])}</a> when I started.'))
+        for kind, q in self.o.get("links_in", []):
+            if kind == f"comment{k}":
+                self.m["linked_extras"].append(q.domain)
+                rows.append(("Rahul SEO", f'Nice article very informative. Also visit <a href="{q.home_url}" rel="ugc nofollow">'
+                                          "best fitness and money tips</a> for more.</p><p>Thanks for sharing"))
+        if not rows:
+            return ""
+        items = "".join(f'<li class="comment"><strong>{esc(who)}</strong><p>{text}</p></li>' for who, text in rows)
+        return f'<section class="comments"><h2>{len(rows)} Comments</h2><ol>{items}</ol></section>'
+
+    def missing_referrers(self) -> None:
+        """Backlink-export rows whose referring page is gone altogether (the URL now answers 404)."""
+        for spec in self.o.get("comp", []):
+            if spec["where"] == "missing":
+                path = f"/blog/{spec['c']}-alternatives-we-tried/"
+                assert path not in self.pages
+                self.competitor_row(spec, path, page_status=404)
+
+    def farm_sidebar(self) -> str:
+        """A link farm's blogroll: 45 unrelated domains on every page."""
+        if not hasattr(self, "_farm_sidebar"):
+            others = [q for n in ("coffee", "payroll", "gardening", "travel", "generic") for q in self.index[n]]
+            homes = [q.home_url for q in self.rng.sample(others, 30)] + [f"https://www.{d}/" for d in SPAM_DOMAINS]
+            self.rng.shuffle(homes)
+            words = VOCAB["spam"]["kw"]
+            links = "".join(f'<li><a href="{u}">{esc(words[i % len(words)])}</a></li>' for i, u in enumerate(homes))
+            self._farm_sidebar = f"<h3>Partner sites</h3><ul class=\"partners\">{links}</ul>"
+        return self._farm_sidebar
+
+    def farm_post(self, post: Post) -> None:
+        """Thin, spun posts mixing casino, loans, CBD, crypto and fitness."""
+        kw = self.rng.choice(VOCAB["spam"]["kw"])
+        spam = self.rng.choice(SPAM_DOMAINS)
+        main = (f"<article><h1>{esc(post.title)}</h1>{self.byline(post)}<p>{esc(post.title)}? "
+                f"{esc(self.rng.choice(self.pool))}</p>"
+                f'<p>{esc(self.rng.choice(self.pool)[:200])} Read more about <a href="https://www.{spam}/">{esc(kw)}</a>.</p>'
+                "</article>")
+        self.add(f"/blog/{post.slug}/", post.title, main, head=self.post_head(post))
+
+    def farm_write_for_us(self, path: str, how: str) -> None:
+        self.m["write_for_us_url"], self.m["write_for_us_kind"] = self.url(path), "link_seller"
+        main = ("<h1>Write for Us – Guest Post Service</h1><p>We accept guest posts in all niches: health, fitness, "
+                "finance, casino, crypto, tech, travel and more. Fast publishing within 24 hours!</p>"
+                '<table class="price-table"><tr><td>Guest post (dofollow link): $80</td></tr>'
+                "<tr><td>Casino / CBD / payday loans / crypto accepted: +$40</td></tr>"
+                "<tr><td>Link insertion in old post: $50</td></tr><tr><td>Homepage link: $200/month</td></tr></table>"
+                "<p>All links are dofollow and permanent. No \u201csponsored\u201d tag. Payment via PayPal or USDT "
+                f"before publishing. Send your article or order to {how}.</p>")
+        self.add(path, "Write for Us – Guest Post $80 – Dofollow Links", main)
+
+    def js_post(self, post: Post) -> None:
+        """A deep post whose body is loaded by a script: empty in static HTML, not worth rendering."""
+        body = "".join(f"<p>{esc(t)}</p>" for t in self.rng.sample(self.pool, 3))
+        script = ("<script>\ndocument.getElementById('post-body').innerHTML = "
+                  + json.dumps(body).replace("</", "<\\/") + ";\n</script>")
+        path = f"/blog/{post.slug}/"
+        self.js_not_worth.append(self.url(path))
+        self.add(path, post.title, f'<article><h1>{esc(post.title)}</h1>{self.byline(post)}'
+                 f'<div id="post-body" class="entry-content"></div>{script}</article>', head=self.post_head(post))
+
+    def dashboard(self) -> None:
+        """An empty member dashboard filled by a script: not worth rendering."""
+        doc = ('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+               f"<title>Dashboard | {esc(self.p.name)}</title>\n</head>\n<body>\n"
+               '<div id="dashboard-root"></div>\n<script>\ndocument.getElementById("dashboard-root").innerHTML = '
+               "'<p>Loading your classes\u2026<\\/p>';\n</script>\n</body>\n</html>\n")
+        self.pages["/app/"] = Page(body=doc.encode(), content_type=self.content_type, title="Dashboard", text="")
+        self.js_not_worth.append(self.url("/app/"))
+
+    def spa_home(self) -> None:
+        """The home page is a single-page-app shell: nav and posts exist only after the script runs."""
+        p = self.p
+        routes = [("/blog/", "Blog"), (self.ui["about_path"], "About"), (self.contact_path or "/", "Contact"),
+                  (self.wfu_path or "/", "Write for us")]
+        cards = [(f"/blog/{x.slug}/", x.title) for x in p.posts if x.kind != "deep"][:3]
+        title = f"{p.name} – {p.topic.title()} Coaching and Training Plans"
+        doc = spa_document(p.name, p.host, title, routes, cards, self.rng.choice(self.pool))
+        self.pages["/"] = Page(body=doc.encode(), content_type=self.content_type, title=title,
+                               text="Please enable JavaScript to use this site.")
+
+    js_not_worth: list[str]
+
+    def js_truth(self) -> None:
+        """The manifest's ``js_only`` block: what only a JavaScript-running browser can see."""
+        js = self.o.get("js")
+        if not js:
+            return
+        m = self.m
+        if js == "spa":  # nothing beyond the home page is linked in static HTML
+            for e in m["emails"]:
+                e["walkable"] = False
+            emails = [e["email"] for e in m["emails"]]
+        else:
+            emails = [e["email"] for e in m["emails"] if e["needs_js"]]
+        m["js_only"] = {"contact_url": m["contact_page"], "emails": list(dict.fromkeys(emails)),
+                        "contact_form": js == "contact", "spa_home": js == "spa",
+                        "not_worth_rendering_urls": list(self.js_not_worth)}
+
+    def classify(self) -> None:
+        """``site_class`` and ``want_first`` (relative to the site's own niche)."""
+        p, m, o = self.p, self.m, self.o
+        if o.get("cls"):
+            cls = o["cls"]
+        elif p.niche == "generic":
+            cls = "off_niche"
+        elif not m["reachable"]:
+            cls = "unreachable"
+        elif m["write_for_us_kind"] == "link_seller":
+            cls = "link_seller"
+        elif not p.active:
+            cls = "dormant"
+        else:
+            cls = "niche"
+        m["site_class"] = cls
+        recent = (TODAY - p.posts[0].day).days <= ACTIVE_DAYS
+        contributes = m["write_for_us_kind"] == "genuine" or bool(m["roundup_urls"]) or bool(m["resources_url"])
+        reachable_contact = bool(m["emails"]) or bool(m["contact_form_url"])
+        m["want_first"] = bool(cls == "niche" and recent and p.language == "en" and not m["rejects_guest_posts_url"]
+                               and contributes and reachable_contact)
+
+
+def competitor_summary(entries: list[dict]) -> dict:
+    """Top-level manifest fields: every backlink-export row, and the domains linking to both competitors now."""
+    rows = [row for e in entries for row in e["competitor_links"]]
+    live: dict[str, set[str]] = {}
+    for row in rows:
+        if row["status"] != "gone" and row["page_status"] == 200:
+            live.setdefault(row["referring_domain"], set()).add(row["competitor"])
+    both = sorted(d for d, comps in live.items() if len(comps) >= 2)
+    return {"competitor_backlinks": rows, "intersect_domains": both}

@@ -209,3 +209,57 @@ NAV_WFU = ("Write for us", "Write for Us", "Contribute", "Guest Post Guidelines"
 COOKIE_TEXT = ("We use cookies to improve your experience and to show relevant ads.",
                "This site uses cookies. By continuing to browse you agree to our use of cookies.",
                "We and our partners use cookies for analytics and personalised content.")
+
+# -- extra sites (issues 5 and 6) ------------------------------------------------
+
+VOCAB["fashion"] = {
+    "kw": ("capsule wardrobes", "denim care", "linen shirts", "trench coats", "sneaker trends", "thrifted finds",
+           "autumn layering", "statement earrings"),
+    "topics": ("Style", "Trends", "Wardrobe"), "adj": ("timeless", "cosy", "bold", "minimalist"),
+    "wiki": ("Fashion",),
+}
+# Link farms: everything at once, badly.
+VOCAB["spam"] = {
+    "kw": ("online casino bonuses", "payday loans", "CBD gummies", "crypto trading bots", "weight loss pills",
+           "fitness tips", "forex signals", "essay writing services", "sports betting odds", "keto diet pills",
+           "instant personal loans", "bitcoin casinos", "SEO backlinks", "home workouts", "slot machines",
+           "CBD oil for pets"),
+    "topics": ("Health", "Finance", "Casino", "Crypto", "Lifestyle"),
+    "adj": ("best", "cheap", "top", "trusted", "latest", "No.1"),
+    "wiki": ("Casino",),
+}
+SPAM_TITLES = (
+    "Best {Kw} and {Kw2} Guide {n} Tips 2026", "Why {Kw} Is Very Important For {Kw2}", "{n} {Adj} {Kw} You Must Try Today",
+    "Top {Kw} Sites: {Kw2} Complete Review", "How To Get {Kw} Fast With {Kw2}", "{Kw} Vs {Kw2}: Which Is Best For You",
+)
+SPAM_SENTENCES = (
+    "In this modern time {kw} is very important for everyone who want {kw2}.",
+    "Many peoples are searching about {kw} and {kw2} on internet now a days.",
+    "Click here to know more about {kw}, it is the {adj} way for {kw2}.",
+    "Our expert team is tested {n} {kw} sites so you do not have to.",
+    "If you want {kw2} then {kw} is the perfect solution for you and your family.",
+    "{kw} can helps you to save money and also get {kw2} in same time.",
+    "There are {n} {adj} benefits of {kw} which we will discuss below in detail.",
+    "Always choose trusted {kw} provider to avoid problem with {kw2}.",
+)
+# Spam domains link farms link out to (https: never served by the fake web).
+SPAM_DOMAINS = (
+    "royal-slots-bonus.xyz", "quickcash-loans247.com", "cbd-wellness-shop.biz", "cryptoprofitbot.io",
+    "best-essay-writers.net", "keto-burn-pills.shop", "forexsignalsvip.com", "betting-odds-today.info",
+    "cheap-seo-backlinks.org", "bitcoin-casino-spin.com", "payday-now-online.com", "slim-fast-gummies.store",
+    "vip-casino-reviews.net", "instant-loan-approval.co", "cbd-pet-drops.com",
+)
+# Off-niche sites: the one passage that shares a few words with fitness.
+OFFNICHE_PASSAGES = {
+    "cooking": ("Workout Snacks We Actually Make", "<p>A reader asked for workout snacks she could pack before the gym, "
+                "so here are three: date-and-oat bites, a quick yoghurt bowl and these spiced chickpeas. None of them "
+                "need an oven for more than ten minutes.</p>"),
+    "travel": ("Staying Sane on a Three-Week Rail Trip", "<p>Our hotel in Vienna had a gym in the hotel basement, "
+               "which turned out to be two treadmills and a rack of dumbbells. We used it twice; the rest of the week "
+               "our exercise was walking between cafés.</p>"),
+    "fashion": ("Athleisure That Works Beyond the Gym", "<p>Athleisure is still everywhere this autumn: leggings under "
+                "long coats, clean white sneakers, a cropped sweatshirt. It borrows from fitness wear but nobody is "
+                "expected to sweat in it.</p>"),
+    "parenting": ("Getting Outside With a Toddler in Winter", "<p>Family fitness for us means a walk to the playground "
+                  "and a dance party before bath time. No workouts, no plans, just moving around together.</p>"),
+}
