@@ -39,6 +39,9 @@ class PageItem:
     # Competitor domains this page is expected to link to (from a backlink
     # export): the extract pipeline checks each link is still there.
     verify_competitors: list[str] = field(default_factory=list)
+    # Of those, the ones only *possibly* linked (an export without a target
+    # column, such as Search Console's): "gone" is not recorded for them.
+    verify_optional: list[str] = field(default_factory=list)
     facts: dict[str, Any] = field(default_factory=dict)
 
 

@@ -48,7 +48,7 @@ class ExtractPipeline:
             if item.verify_competitors:  # the referring page is gone, and its links with it
                 item.facts["competitor_links"] = [
                     {"competitor": c, "url": "", "anchor": "", "rel": [], "status": "gone"}
-                    for c in item.verify_competitors]
+                    for c in item.verify_competitors if c not in item.verify_optional]
             return item
         try:
             # A spider that had to classify the page already extracted it: not twice.
@@ -57,7 +57,8 @@ class ExtractPipeline:
                 item.facts["competitor_links"] = [
                     {"competitor": check.competitor, "url": check.target_url or "", "anchor": check.anchor,
                      "rel": check.rel, "status": check.status}
-                    for check in verify_links(item.html, item.url, item.verify_competitors)]
+                    for check in verify_links(item.html, item.url, item.verify_competitors)
+                    if not (check.status == "gone" and check.competitor in item.verify_optional)]
         except Exception:  # an extractor bug must not lose the page
             logger.exception("extraction failed on %s; page kept without facts", item.url)
             self.stats.inc_value("linkspider/extract_errors")

@@ -128,3 +128,15 @@ def test_what_is_worth_rendering() -> None:
     assert worth_rendering(is_home=True, link_kind="", facts=None, internal_links=0)
     assert not worth_rendering(is_home=True, link_kind="", facts=None, internal_links=25)
     assert not worth_rendering(is_home=False, link_kind="blog", facts={}, internal_links=0)
+
+
+def test_render_cost_benchmark_prints_its_figures() -> None:
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    proc = subprocess.run([sys.executable, str(root / "benchmarks" / "render_cost.py")], cwd=root,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert re.search(r"share of pages rendered: \d+\.\d%", proc.stdout)
+    assert re.search(r"cost per rendered page: \d+ ms", proc.stdout)

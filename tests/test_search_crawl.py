@@ -131,8 +131,8 @@ def test_roundups_finds_roundup_sites_and_snowballs(roundups: CrawlResult, fitne
     assert len(found) >= 0.95 * len(with_roundups), sorted({s["domain"] for s in with_roundups} - marked)
     snowballed = rows(db, "SELECT domain, detail FROM discoveries WHERE source = 'snowball'")
     assert len({d for d, _ in snowballed}) >= 10
-    roundup_urls = {u for s in fitness for u in s["roundup_urls"]}
-    assert all(detail in roundup_urls for _, detail in snowballed)  # found *via that roundup*
+    curated = {u for s in fitness for u in s["roundup_urls"]} | {s["resources_url"] for s in fitness}
+    assert all(detail in curated for _, detail in snowballed)  # found *via that roundup* (or resources page)
     # Sites no query surfaces are reached by the snowball step, and walked for contacts.
     by_search = {d for (d,) in rows(db, "SELECT domain FROM discoveries WHERE source = 'search'")}
     only_snowball = {d for d, _ in snowballed} - by_search

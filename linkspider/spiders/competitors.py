@@ -63,8 +63,10 @@ class CompetitorsSpider(SiteWalkSpider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         stats = self.crawler.stats
-        # referring URL -> (competitors it should link to, the export line it came from)
+        # referring URL -> competitors it should link to (an export named the target), or
+        # may link to (an export without a target column), and the export line it came from
         expected: dict[str, set[str]] = defaultdict(set)
+        possible: dict[str, set[str]] = defaultdict(set)
         source: dict[str, str] = {}
         for imported in self.imports:
             logger.info("%s: %d backlinks (%s format)", imported.path, len(imported.rows), imported.format)
@@ -74,17 +76,21 @@ class CompetitorsSpider(SiteWalkSpider):
             stats.inc_value("linkspider/backlinks/malformed", len(imported.errors))
             for row in imported.rows:
                 target = registrable_domain(row.target_url) if row.target_url else ""
-                # Exports without a target column (Search Console) are checked against every competitor.
-                wanted = {target} if target in self.competitors else set(self.competitors) if not target else set()
-                if not wanted:
+                if not target:  # Search Console, plain lists: check against every competitor
+                    possible[row.referring_url] |= set(self.competitors)
+                elif target in self.competitors:
+                    expected[row.referring_url].add(target)
+                else:
                     stats.inc_value("linkspider/backlinks/not_a_competitor")
                     continue
-                expected[row.referring_url] |= wanted
                 source.setdefault(row.referring_url, row.source)
-        stats.set_value("linkspider/backlinks/referring_pages", len(expected))
-        for url, wanted in expected.items():
+        stats.set_value("linkspider/backlinks/referring_pages", len(source))
+        for url in source:
             if registrable_domain(url) in self.competitors:
                 continue  # a competitor's own page is no prospect
+            wanted = expected.get(url, set()) | possible.get(url, set())
+            optional = sorted(possible.get(url, set()) - expected.get(url, set()))
             discovery = Discovery(source="backlinks", detail=f"{source[url]} -> {','.join(sorted(wanted))}")
-            for request in self.walk_site(url, discovery, {"verify_competitors": sorted(wanted)}):
+            meta = {"verify_competitors": sorted(wanted), "verify_optional": optional}
+            for request in self.walk_site(url, discovery, meta):
                 yield request

@@ -33,7 +33,6 @@ from linkspider.extract import extract_page
 from linkspider.footprints import build_queries, niche_footprints
 from linkspider.items import Discovery, DiscoveryItem, PageItem
 from linkspider.niches import NicheError
-from linkspider.relevance import NicheQuery, page_relevance
 from linkspider.search import (RedactSecretsFilter, SearchBackend, SearchBlocked, SearchError,
                                SearchResponseError, SearchResult, get_backend)
 from linkspider.spiders.sitewalk import SiteWalkSpider
@@ -54,33 +53,20 @@ def _positive_int(name: str, value: Any, default: int | None) -> int | None:
     return number
 
 
-def _flag(name: str, value: Any, default: bool) -> bool:
-    if value is None or value == "":
-        return default
-    text = str(value).strip().lower()
-    if text in ("1", "true", "yes", "on"):
-        return True
-    if text in ("0", "false", "no", "off"):
-        return False
-    raise NicheError(f"-a {name}= must be 0 or 1, not {value!r}")
-
-
 class SearchSpider(SiteWalkSpider):
     """Base of the search spiders; subclasses set ``kind`` and what confirms a result."""
 
     kind = ""  # footprint pack: "guestposts" or "roundups"
     confirm_fact = ""  # the extractor's fact that confirms a result page
-    snowball_default = False
 
     def __init__(self, niche: str | None = None, max_queries: str | None = None, max_pages: str | None = None,
-                 snowball: str | None = None, **kwargs: Any) -> None:
+                 **kwargs: Any) -> None:
         super().__init__(niche=niche, **kwargs)
-        self.args = {"max_queries": max_queries, "max_pages": max_pages, "snowball": snowball}
+        self.args = {"max_queries": max_queries, "max_pages": max_pages}
         self.backend: SearchBackend | None = None
         self.queries: list[str] = []
         self.blocked = False
         self.recent: set[str] = set()
-        self.snowballed = 0
         self.pending: deque[str] = deque()
 
     @classmethod
@@ -107,14 +93,9 @@ class SearchSpider(SiteWalkSpider):
         max_pages = _positive_int("max_pages", self.args["max_pages"], None)
         if max_pages is not None:
             self.backend.max_pages = min(max_pages, self.backend.page_limit or max_pages)
-        self.snowball = _flag("snowball", self.args["snowball"], self.snowball_default)
-        self.snowball_per_roundup = settings.getint("SNOWBALL_PER_ROUNDUP", 30)
-        self.snowball_max = settings.getint("SNOWBALL_MAX", 300)
         self.unconfirmed_budget = settings.getint("SEARCH_UNCONFIRMED_BUDGET", 4)
         self.recrawl_days = settings.getfloat("RECRAWL_AFTER_DAYS", 30)
         self.db_path = settings.get("LINKSPIDER_DB")
-        self.query = NicheQuery.from_profile(self.profile.keywords, self.profile.negative_keywords,
-                                             self.profile.about)
         try:
             extra = niche_footprints(self.profile.path, self.kind)
             self.queries = build_queries(self.kind, self.profile.keywords, max_queries=max_queries,
@@ -158,6 +139,9 @@ class SearchSpider(SiteWalkSpider):
             return None
         query = self.pending.popleft()
         return self.backend.request(query, 1).replace(callback=self.parse_serp, errback=self.serp_failed)
+
+    def skip_sites(self) -> set[str]:
+        return self.recent
 
     def _recently_crawled(self) -> set[str]:
         try:
@@ -252,8 +236,9 @@ class SearchSpider(SiteWalkSpider):
         if not confirmed:
             # Not what the query promised: a short walk (home page and the best links) only.
             self._used[site] = max(self._used.get(site, 1), self.page_budget - self.unconfirmed_budget + 1)
-        if page.facts.get("is_roundup"):
-            yield from self.snowball_from(page, response.meta.get("candidate") != "snowball")
+        if response.meta.get("candidate") == "snowball":
+            self.snowball_origin.add(site)  # one step deep: its own roundups do not snowball
+        yield from self.snowball_from(page)
         yield from self.expand_site(response, site)
 
     def expand_site(self, response: HtmlResponse, site: str) -> Iterator[scrapy.Request]:
@@ -267,31 +252,9 @@ class SearchSpider(SiteWalkSpider):
             yield self.page_request(home, {"site": site, "site_depth": 0, "is_home": True})
         yield from self.follow_links(response, site, 0)
 
-    def snowball_from(self, page: PageItem, allowed: bool) -> Iterator[Any]:
-        """The sites a roundup in the niche links to become candidates (depth 1)."""
-        if not self.snowball or not allowed:
-            return
-        rel = page_relevance(page.facts.get("terms", {}), page.facts.get("words", 0), self.query)
-        if not rel.on_niche:
-            self.crawler.stats.inc_value("linkspider/snowball/off_niche_roundups")
-            return
-        taken = 0
-        for link in page.facts.get("outbound_links", []):
-            if taken >= self.snowball_per_roundup or self.snowballed >= self.snowball_max:
-                break
-            site = registrable_domain(link["url"])
-            if not site or site == page.domain or self.blocklist.blocks(site):
-                continue
-            discovery = Discovery(source="snowball", detail=page.url, snippet=link.get("text", "")[:300])
-            if site in self._seen:
-                yield DiscoveryItem(domain=site, niche=self.niche, url=link["url"], discovery=discovery)
-                continue
-            if site in self.recent:
-                continue
-            taken += 1
-            self.snowballed += 1
-            yield from self.candidate(link["url"], site, discovery, source="snowball")
-        self.crawler.stats.inc_value("linkspider/snowball/sites", taken)
+    def snowball_site(self, url: str, site: str, discovery: Discovery) -> Iterator[Any]:
+        """A snowballed site is a candidate like a search result: classified, then walked."""
+        yield from self.candidate(url, site, discovery, source="snowball")
 
 
 class GuestPostsSpider(SearchSpider):

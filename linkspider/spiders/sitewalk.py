@@ -26,9 +26,10 @@ from w3lib.url import canonicalize_url
 
 from linkspider.domains import registrable_domain
 from linkspider.extract import extract_page
-from linkspider.items import Discovery, PageItem
+from linkspider.items import Discovery, DiscoveryItem, PageItem
 from linkspider.linkrank import rank_links
 from linkspider.niches import Blocklist, NicheError, NicheProfile, load_niche
+from linkspider.relevance import NicheQuery, page_relevance
 from linkspider.rendering import needs_render, worth_rendering
 
 logger = logging.getLogger(__name__)
@@ -43,14 +44,35 @@ _HTTP_FALLBACK_ERRORS = ("TunnelError", "SSLError", "ConnectionRefusedError", "C
                          "ResponseNeverReceived", "ConnectionLost")
 
 
+def _flag(name: str, value: Any, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise NicheError(f"-a {name}= must be 0 or 1, not {value!r}")
+
+
 class SiteWalkSpider(scrapy.Spider):
-    """Base of linkspider's spiders: argument checks, niche profile, blocklist, the walk."""
+    """Base of linkspider's spiders: argument checks, niche profile, blocklist, the walk.
+
+    ``-a snowball=1``: roundups and resources pages about the niche that the
+    walk comes across hand the sites they link to over as new prospects (one
+    step deep, ``SNOWBALL_PER_ROUNDUP`` per page, ``SNOWBALL_MAX`` per run).
+    """
 
     custom_settings: dict[str, Any] = {}
+    snowball_default = False
 
-    def __init__(self, niche: str | None = None, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, niche: str | None = None, snowball: str | None = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.niche_name = niche
+        self.snowball_arg = snowball
+        self.snowball = False
+        self.snowballed = 0
+        self.snowball_origin: set[str] = set()  # sites found by snowballing: they do not snowball further
         self.profile: NicheProfile | None = None
         self.blocklist = Blocklist()
         self._seen: dict[str, set[str]] = {}  # site -> canonical URLs requested or landed on
@@ -99,7 +121,13 @@ class SiteWalkSpider(scrapy.Spider):
         self.blocklist = Blocklist.from_file(blocklist)
         self.render_per_site = settings.getint("RENDER_MAX_PER_SITE", 2)
         self.render_per_run = settings.getint("RENDER_MAX_PER_RUN", 200)
+        self.snowball = _flag("snowball", self.snowball_arg, self.snowball_default)
+        self.snowball_per_roundup = settings.getint("SNOWBALL_PER_ROUNDUP", 30)
+        self.snowball_max = settings.getint("SNOWBALL_MAX", 300)
         self.setup()
+        assert self.profile is not None
+        self.query = NicheQuery.from_profile(self.profile.keywords, self.profile.negative_keywords,
+                                             self.profile.about)
 
     def setup(self) -> None:
         """Validate the spider's arguments; raise NicheError with a clear message."""
@@ -184,7 +212,7 @@ class SiteWalkSpider(scrapy.Spider):
         stats.inc_value(f"linkspider/render/reason/{reason}")
         logger.info("rendering %s in the browser (%s)", response.url, reason)
         keep = {k: meta[k] for k in ("site", "site_depth", "is_home", "link_kind", "discovery",
-                                     "verify_competitors") if k in meta}
+                                     "verify_competitors", "verify_optional") if k in meta}
         return scrapy.Request(response.url, callback=self.parse_page, errback=self.page_failed, dont_filter=True,
                               priority=90, meta={**keep, "playwright": True, "render_reason": reason})
 
@@ -211,6 +239,7 @@ class SiteWalkSpider(scrapy.Spider):
             requested_url=(meta.get("redirect_urls") or [response.url])[0],
             depth=meta.get("site_depth", 0), is_home=is_home,
             discovery=meta.get("discovery"), verify_competitors=meta.get("verify_competitors", []),
+            verify_optional=meta.get("verify_optional", []),
         )
         if response.status >= 400:
             item.error = f"HTTP {response.status}"
@@ -229,11 +258,56 @@ class SiteWalkSpider(scrapy.Spider):
         if meta.get("playwright"):
             self.crawler.stats.inc_value("linkspider/render/rendered")
         render = self.render_request(response, item)
+        snowball = list(self.maybe_snowball(item, meta))
         yield item
         if render is not None:
             yield render
+        yield from snowball
         if follow and item.depth < self.max_depth:
             yield from self.follow_links(response, site, item.depth)
+
+    # ------------------------------------------------------------ snowballing
+    def maybe_snowball(self, item: PageItem, meta: dict[str, Any]) -> Iterator[Any]:
+        """Pages the walk reached through a roundup/resources link may snowball."""
+        if not self.snowball or meta.get("link_kind") not in ("roundup", "resources"):
+            return
+        if not item.facts:  # classified here, kept for the pipeline (extracted once)
+            item.facts = extract_page(item.html, item.url)
+        yield from self.snowball_from(item)
+
+    def snowball_from(self, page: PageItem) -> Iterator[Any]:
+        """The sites a roundup or resources page about the niche links to become prospects."""
+        facts = page.facts
+        if not self.snowball or page.domain in self.snowball_origin or not (
+                facts.get("is_roundup") or facts.get("is_resources")):
+            return
+        rel = page_relevance(facts.get("terms", {}), facts.get("words", 0), self.query)
+        if not rel.on_niche:
+            self.crawler.stats.inc_value("linkspider/snowball/off_niche_pages")
+            return
+        taken = 0
+        for link in facts.get("outbound_links", []):
+            if taken >= self.snowball_per_roundup or self.snowballed >= self.snowball_max:
+                break
+            site = registrable_domain(link["url"])
+            if not site or site == page.domain or self.blocklist.blocks(site) or site in self.skip_sites():
+                continue
+            discovery = Discovery(source="snowball", detail=page.url, snippet=link.get("text", "")[:300])
+            if site in self._seen:
+                yield DiscoveryItem(domain=site, niche=self.niche, url=link["url"], discovery=discovery)
+                continue
+            taken += 1
+            self.snowballed += 1
+            self.snowball_origin.add(site)
+            yield from self.snowball_site(link["url"], site, discovery)
+        self.crawler.stats.inc_value("linkspider/snowball/sites", taken)
+
+    def skip_sites(self) -> set[str]:
+        """Sites never to start walking (search spiders: those walked recently)."""
+        return set()
+
+    def snowball_site(self, url: str, site: str, discovery: Discovery) -> Iterator[Any]:
+        yield from self.walk_site(url, discovery)
 
     def follow_links(self, response: HtmlResponse, site: str, depth: int) -> Iterator[scrapy.Request]:
         seen = self._seen.setdefault(site, set())
