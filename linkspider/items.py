@@ -53,3 +53,27 @@ class DiscoveryItem:
     niche: str
     url: str  # the result / linked URL that pointed at the site
     discovery: Discovery
+
+
+@dataclass
+class FrontierItem:
+    """The crawl's checkpoint: requests now waiting, and the one just handled.
+
+    Written in the same batches as the pages (after them), so a crawl killed at
+    any moment resumes exactly: a request is "done" only once everything it
+    produced is stored. See ``linkspider/checkpoint.py``.
+    """
+
+    pending: list[dict[str, Any]] = field(default_factory=list)  # {key, site, url, request: bytes}
+    done: list[str] = field(default_factory=list)  # keys
+
+
+@dataclass
+class QueryItem:
+    """A search query that was sent (for REQUERY_AFTER_DAYS and provenance)."""
+
+    niche: str
+    backend: str
+    query: str
+    kind: str
+    results: int

@@ -57,7 +57,15 @@ class NicheProfile:
 
 
 def available_niches(seeds_dir: str | Path) -> list[str]:
-    return sorted(p.stem for p in Path(seeds_dir).glob("*.toml"))
+    """Profiles in the folder: TOML files with keywords (not the nightly plan, say)."""
+    names = []
+    for path in sorted(Path(seeds_dir).glob("*.toml")):
+        try:
+            if "keywords" in tomllib.loads(path.read_text(encoding="utf-8")):
+                names.append(path.stem)
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError):
+            names.append(path.stem)  # a broken profile is still a profile: load_niche says what is wrong
+    return names
 
 
 def load_niche(name: str, seeds_dir: str | Path) -> NicheProfile:
@@ -74,6 +82,8 @@ def load_niche(name: str, seeds_dir: str | Path) -> NicheProfile:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise NicheError(f"{path}: not a valid niche profile: {exc}") from exc
 
+    if "keywords" not in data:
+        raise NicheError(f"{path} is not a niche profile (it has no keywords)")
     raw_keywords = data.get("keywords", [])
     if isinstance(raw_keywords, dict):
         keywords = {str(k).lower(): float(v) for k, v in raw_keywords.items()}

@@ -14,6 +14,7 @@ import logging
 import os
 import time
 from dataclasses import asdict
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from typing import Any
 from scrapy.utils.defer import deferred_from_coro
 
 from linkspider.extract import extract_page
-from linkspider.items import DiscoveryItem, PageItem
+from linkspider.items import DiscoveryItem, FrontierItem, PageItem, QueryItem
 from linkspider.backlinks import verify_links
 from linkspider.domains import registrable_domain
 from linkspider.relevance import NicheQuery, page_relevance
@@ -133,10 +134,11 @@ class StorePipeline:
         self.batch_size = settings.getint("LINKSPIDER_BATCH_SIZE", 100)
         self.flush_seconds = settings.getfloat("LINKSPIDER_FLUSH_SECONDS", 5.0)
         self.store: Store | None = None
-        self.buffer: list[PageItem | DiscoveryItem] = []
+        self.buffer: list[Any] = []
         self.last_flush = time.monotonic()
         self.run_id: int | None = None
         self.closing = False
+        self.job = settings.get("LINKSPIDER_JOB") or ""
         self.weights = settings.getdict("SCORE_WEIGHTS")
         self.today = parse_today(settings.get("LINKSPIDER_TODAY"))
 
@@ -156,7 +158,7 @@ class StorePipeline:
         logger.info("storing into %s", self.db_path)
 
     def process_item(self, item: Any) -> Any:
-        if isinstance(item, (PageItem, DiscoveryItem)):
+        if isinstance(item, (PageItem, DiscoveryItem, FrontierItem, QueryItem)):
             self.buffer.append(item)
             if (len(self.buffer) >= self.batch_size
                     or time.monotonic() - self.last_flush >= self.flush_seconds):
@@ -168,11 +170,8 @@ class StorePipeline:
             return
         batch, self.buffer = self.buffer, []
         try:
-            self.store.write_pages(batch)
-            domains = {item.domain for item in batch}
-            niche = getattr(self.crawler.spider, "niche", "")
-            self.store.save_scores({s["domain"]: score_site(s, self.weights, self.today, niche)
-                                    for s in self.store.site_facts(domains)})
+            store_batch(self.store, batch, self.weights, self.today, getattr(self.crawler.spider, "niche", ""),
+                        job=self.job)
         except StoreError as exc:
             # Keep the batch and stop the crawl: better a short run than lost pages.
             self.buffer = batch + self.buffer
@@ -184,7 +183,7 @@ class StorePipeline:
             return
         finally:
             self.last_flush = time.monotonic()
-        self.stats.inc_value("linkspider/stored_pages", len(batch))
+        self.stats.inc_value("linkspider/stored_pages", sum(isinstance(i, PageItem) for i in batch))
 
     def spill(self) -> None:
         """Last resort when the database stays unwritable: pages go to a JSON Lines file."""
@@ -208,12 +207,22 @@ class StorePipeline:
         if self.buffer:
             self.spill()
         reason = self.stats.get_value("finish_reason") or "finished"
+        if self.job and reason == "finished" and not self.buffer:
+            self.store.clear_frontier(self.job)  # done: the next run of this job starts afresh
         try:
             if self.run_id is not None:
                 self.store.finish_run(self.run_id, str(reason), self.stats.get_stats())
         except Exception as exc:  # the pages are stored; a missing run row is not worth a crash
             logger.warning("could not record the run: %s", exc)
         self.store.close()
+
+
+def store_batch(store: Store, batch: list[Any], weights: dict[str, float], today: date | None,
+                niche: str = "", job: str = "") -> None:
+    """Write a batch (one transaction), then score the sites it touched: StorePipeline and `linkspider ingest`."""
+    store.write_pages(batch, job=job)
+    domains = {item.domain for item in batch if isinstance(item, (PageItem, DiscoveryItem))}
+    store.save_scores({s["domain"]: score_site(s, weights, today, niche) for s in store.site_facts(domains)})
 
 
 def _spider_args(spider: Any) -> dict[str, Any]:

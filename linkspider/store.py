@@ -21,7 +21,7 @@ from typing import Any
 
 import sqlite_utils
 
-from linkspider.items import Discovery, DiscoveryItem, PageItem
+from linkspider.items import Discovery, DiscoveryItem, FrontierItem, PageItem, QueryItem
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +76,21 @@ SCHEMA: dict[str, tuple[dict[str, type], str, dict[str, Any]]] = {
         "anchor": str, "rel": str, "status": str, "source": str,
         "first_seen": str, "last_checked": str,
     }, "id", {}),
+    # The crawl's checkpoint (linkspider/checkpoint.py): requests of a job still
+    # pending, and done; cleared when the job finishes.
+    "frontier": ({
+        "key": str, "job": str, "site": str, "url": str, "state": str, "request": bytes,
+        "added": str, "done_at": str,
+    }, "key", {}),
+    # Search queries sent, for REQUERY_AFTER_DAYS.
+    "queries": ({
+        "id": str, "niche": str, "backend": str, "query": str, "kind": str,
+        "first_sent": str, "last_sent": str, "results": int,
+    }, "id", {}),
+    # Never contact: a domain or an email, for every niche ("") or one niche.
+    "do_not_contact": ({
+        "id": str, "value": str, "niche": str, "note": str, "added": str,
+    }, "id", {}),
     "runs": ({
         "id": int, "spider": str, "niche": str, "args": str, "started": str,
         "finished": str, "outcome": str, "stats": str,
@@ -83,7 +98,7 @@ SCHEMA: dict[str, tuple[dict[str, type], str, dict[str, Any]]] = {
 }
 INDEXES = [("pages", ["domain"]), ("contacts", ["domain"]), ("signals", ["domain"]),
            ("discoveries", ["domain"]), ("discoveries", ["niche"]), ("competitor_links", ["domain"]),
-           ("competitor_links", ["competitor"])]
+           ("competitor_links", ["competitor"]), ("frontier", ["job", "state"])]
 
 
 class StoreError(RuntimeError):
@@ -91,7 +106,9 @@ class StoreError(RuntimeError):
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    """UTC, always with milliseconds: timestamps compare as strings, and a digest's
+    "since" must tell apart rows written in the same second before and after it."""
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
 def _explain(path: Path, exc: sqlite3.Error) -> str:
@@ -116,7 +133,11 @@ class ProspectFilter:
     min_score: int | None = None
     signals: list[str] = field(default_factory=list)  # all must be present
     has_email: bool = False
-    statuses: list[str] = field(default_factory=list)  # empty: any status
+    statuses: list[str] = field(default_factory=list)  # empty: any status not excluded
+    exclude_statuses: list[str] = field(default_factory=list)
+    exclude_do_not_contact: bool = True
+    new_since: str | None = None  # first seen at or after this ISO time
+    changed_since: str | None = None  # older sites with a new pitch signal since
     limit: int | None = None
 
 
@@ -163,11 +184,15 @@ class Store:
             self.db[table].create_index(cols, if_not_exists=True)
 
     # ------------------------------------------------------------ writes
-    def write_pages(self, items: Iterable[PageItem | DiscoveryItem]) -> int:
-        """Store a batch of crawled pages (and extra discoveries) in one transaction."""
-        items = list(items)
-        if not items:
+    def write_pages(self, batch: Iterable[Any], job: str = "") -> int:
+        """Store a batch of items — pages, extra discoveries, sent queries and the
+        crawl's checkpoint (``job``) — in one transaction, in their order."""
+        batch = list(batch)
+        if not batch:
             return 0
+        items = [i for i in batch if isinstance(i, (PageItem, DiscoveryItem))]
+        frontier = [i for i in batch if isinstance(i, FrontierItem)]
+        queries = [i for i in batch if isinstance(i, QueryItem)]
         ts = now_iso()
         sites_new: dict[str, dict[str, Any]] = {}
         pages, contacts, signals, discoveries, competitor_links = [], [], [], [], []
@@ -200,6 +225,7 @@ class Store:
         try:
             with self.db.conn:
                 db = self.db
+                self._write_queries(queries, ts)
                 # A new site gets its first_seen and default outreach fields once;
                 # later crawls touch only the crawl's own columns.
                 db["sites"].insert_all(sites_new.values(), pk="domain", ignore=True)
@@ -207,7 +233,7 @@ class Store:
                     f"UPDATE sites SET last_seen = ?, last_crawled = ? WHERE domain IN "
                     f"({','.join('?' * len(sites_new))})",
                     [ts, ts, *sites_new],
-                )
+                ) if sites_new else None
                 for domain, home in homes.items():
                     if home.status and 200 <= home.status < 300:
                         db.execute(
@@ -238,9 +264,50 @@ class Store:
                     f"({','.join('?' * len(sites_new))})",
                     list(sites_new),
                 )
+                if job:  # last: a request is done only once what it produced is stored
+                    self._write_frontier(job, frontier, ts)
         except sqlite3.Error as exc:
             raise StoreError(_explain(self.path, exc)) from exc
         return len(items)
+
+    def _write_frontier(self, job: str, entries: list[FrontierItem], ts: str) -> None:
+        for entry in entries:
+            if entry.pending:
+                self.db["frontier"].insert_all(
+                    [{"key": f"{job}|{p['key']}", "job": job, "site": p["site"], "url": p["url"],
+                      "state": "pending", "request": p["request"], "added": ts} for p in entry.pending],
+                    pk="key", ignore=True)
+            if entry.done:
+                self.db.conn.executemany(
+                    "UPDATE frontier SET state = 'done', done_at = ?, request = NULL WHERE key = ?",
+                    [(ts, f"{job}|{key}") for key in entry.done])
+
+    def _write_queries(self, queries: list[QueryItem], ts: str) -> None:
+        if not queries:
+            return
+        rows = [{"id": f"{q.niche}|{q.backend}|{q.query}", "niche": q.niche, "backend": q.backend,
+                 "query": q.query, "kind": q.kind, "first_sent": ts, "last_sent": ts, "results": q.results}
+                for q in queries]
+        self.db["queries"].insert_all(rows, pk="id", ignore=True)
+        self.db.conn.executemany("UPDATE queries SET last_sent = ?, results = ? WHERE id = ?",
+                                 [(ts, r["results"], r["id"]) for r in rows])
+
+    def frontier(self, job: str) -> list[dict[str, Any]]:
+        """A job's checkpoint: every request recorded, pending ones with their pickled request."""
+        return list(self.db.query("SELECT site, url, state, request FROM frontier WHERE job = ? "
+                                  "ORDER BY added, key", [job]))
+
+    def clear_frontier(self, job: str) -> None:
+        with self.db.conn:
+            self.db.execute("DELETE FROM frontier WHERE job = ?", [job])
+
+    def sent_queries(self, niche: str, backend: str, days: float) -> set[str]:
+        """Queries sent for this niche and backend less than ``days`` ago."""
+        if days <= 0:
+            return set()
+        cutoff = (datetime.now(timezone.utc) - timedelta(days=days)).replace(microsecond=0).isoformat()
+        return {r["query"] for r in self.db.query(
+            "SELECT query FROM queries WHERE niche = ? AND backend = ? AND last_sent >= ?", [niche, backend, cutoff])}
 
     def _upsert_competitor_links(self, rows: list[dict[str, Any]]) -> None:
         """Keep first_seen; a later check updates status, anchor, rel and last_checked."""
@@ -366,14 +433,81 @@ class Store:
         if flt.statuses:
             where.append(f"s.status IN ({','.join('?' * len(flt.statuses))})")
             args += flt.statuses
+        elif flt.exclude_statuses:
+            where.append(f"s.status NOT IN ({','.join('?' * len(flt.exclude_statuses))})")
+            args += flt.exclude_statuses
+        if flt.exclude_do_not_contact:
+            where.append("NOT EXISTS (SELECT 1 FROM do_not_contact n WHERE n.value = s.domain "
+                         "AND (n.niche = '' OR n.niche = ?))")
+            args.append(flt.niche or "")
+        if flt.new_since:
+            where.append("s.first_seen >= ?")
+            args.append(flt.new_since)
+        if flt.changed_since:
+            # A new *kind* of reason to pitch: another roundup post of a site that
+            # already ran roundups is no change.
+            where.append("s.first_seen < ? AND EXISTS (SELECT 1 FROM signals g WHERE g.domain = s.domain "
+                         "AND g.kind IN ('write_for_us', 'roundup', 'resources') AND g.first_seen >= ? "
+                         "AND NOT EXISTS (SELECT 1 FROM signals h WHERE h.domain = g.domain AND h.kind = g.kind "
+                         "AND h.first_seen < ?))")
+            args += [flt.changed_since] * 3
         sql = (f"SELECT s.* FROM sites s WHERE {' AND '.join(where)} "
                "ORDER BY s.score DESC, s.pages_crawled DESC, s.domain")
         if flt.limit:
             sql += f" LIMIT {int(flt.limit)}"
         try:
-            return [self._with_children(row) for row in self.db.query(sql, args)]
+            sites = [self._with_children(row) for row in self.db.query(sql, args)]
+            if flt.exclude_do_not_contact:
+                blocked = self.do_not_contact_values(flt.niche or "")
+                for site in sites:
+                    site["contacts"] = [c for c in site["contacts"] if c["value"] not in blocked]
+            return sites
         except sqlite3.Error as exc:
             raise StoreError(_explain(self.path, exc)) from exc
+
+    # ------------------------------------------------------------ do not contact
+    def add_do_not_contact(self, values: Iterable[str], niche: str = "", note: str = "") -> int:
+        rows = [{"id": f"{niche}|{v}", "value": v, "niche": niche, "note": note, "added": now_iso()}
+                for v in values]
+        try:
+            with self.db.conn:
+                self.db["do_not_contact"].insert_all(rows, pk="id", ignore=True)
+        except sqlite3.Error as exc:
+            raise StoreError(_explain(self.path, exc)) from exc
+        return len(rows)
+
+    def remove_do_not_contact(self, values: Iterable[str], niche: str = "") -> int:
+        values = list(values)
+        with self.db.conn:
+            cur = self.db.execute(
+                f"DELETE FROM do_not_contact WHERE niche = ? AND value IN ({','.join('?' * len(values))})",
+                [niche, *values])
+        return cur.rowcount
+
+    def do_not_contact(self) -> list[dict[str, Any]]:
+        return list(self.db.query("SELECT value, niche, note, added FROM do_not_contact ORDER BY niche, value"))
+
+    def do_not_contact_values(self, niche: str = "") -> set[str]:
+        return {r["value"] for r in self.db.query(
+            "SELECT value FROM do_not_contact WHERE niche = '' OR niche = ?", [niche])}
+
+    def last_finished(self, spider: str) -> str | None:
+        """When the last run of ``spider`` that completed finished (None: never)."""
+        rows = list(self.db.query("SELECT finished FROM runs WHERE spider = ? AND outcome = 'finished' "
+                                  "ORDER BY id DESC LIMIT 1", [spider]))
+        return rows[0]["finished"] if rows else None
+
+    def last_run(self, spider: str, niche: str) -> dict[str, Any] | None:
+        rows = list(self.db.query("SELECT * FROM runs WHERE spider = ? AND niche = ? ORDER BY id DESC LIMIT 1",
+                                  [spider, niche]))
+        if not rows:
+            return None
+        run = dict(rows[0])
+        run["stats"] = json.loads(run["stats"]) if run.get("stats") else {}
+        return run
+
+    def niches(self) -> list[str]:
+        return [r["niche"] for r in self.db.query("SELECT DISTINCT niche FROM discoveries ORDER BY niche")]
 
     def counts(self) -> dict[str, Any]:
         """Totals for ``linkspider report``: per niche and outreach status."""

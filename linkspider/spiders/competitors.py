@@ -18,7 +18,6 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import scrapy
 
 from linkspider.backlinks import BacklinkError, BacklinkImport, read_backlinks
 from linkspider.domains import registrable_domain
@@ -61,7 +60,7 @@ class CompetitorsSpider(SiteWalkSpider):
             except BacklinkError as exc:
                 raise NicheError(str(exc)) from exc
 
-    async def start(self) -> AsyncIterator[scrapy.Request]:
+    async def fresh_start(self) -> AsyncIterator[Any]:
         stats = self.crawler.stats
         # referring URL -> competitors it should link to (an export named the target), or
         # may link to (an export without a target column), and the export line it came from
@@ -92,5 +91,5 @@ class CompetitorsSpider(SiteWalkSpider):
             optional = sorted(possible.get(url, set()) - expected.get(url, set()))
             discovery = Discovery(source="backlinks", detail=f"{source[url]} -> {','.join(sorted(wanted))}")
             meta = {"verify_competitors": sorted(wanted), "verify_optional": optional}
-            for request in self.walk_site(url, discovery, meta):
-                yield request
+            for output in self.walk_site(url, discovery, meta):
+                yield output

@@ -31,7 +31,8 @@ from w3lib.url import canonicalize_url
 from linkspider.domains import registrable_domain
 from linkspider.extract import extract_page
 from linkspider.footprints import build_queries, niche_footprints
-from linkspider.items import Discovery, DiscoveryItem, PageItem
+from linkspider.checkpoint import errback_checkpoint
+from linkspider.items import Discovery, DiscoveryItem, PageItem, QueryItem
 from linkspider.niches import NicheError
 from linkspider.search import (RedactSecretsFilter, SearchBackend, SearchBlocked, SearchError,
                                SearchResponseError, SearchResult, get_backend)
@@ -66,7 +67,6 @@ class SearchSpider(SiteWalkSpider):
         self.backend: SearchBackend | None = None
         self.queries: list[str] = []
         self.blocked = False
-        self.recent: set[str] = set()
         self.pending: deque[str] = deque()
 
     @classmethod
@@ -94,8 +94,7 @@ class SearchSpider(SiteWalkSpider):
         if max_pages is not None:
             self.backend.max_pages = min(max_pages, self.backend.page_limit or max_pages)
         self.unconfirmed_budget = settings.getint("SEARCH_UNCONFIRMED_BUDGET", 4)
-        self.recrawl_days = settings.getfloat("RECRAWL_AFTER_DAYS", 30)
-        self.db_path = settings.get("LINKSPIDER_DB")
+        self.requery_days = settings.getfloat("REQUERY_AFTER_DAYS", 30)
         try:
             extra = niche_footprints(self.profile.path, self.kind)
             self.queries = build_queries(self.kind, self.profile.keywords, max_queries=max_queries,
@@ -108,11 +107,10 @@ class SearchSpider(SiteWalkSpider):
                              f"{self.profile.path}")
 
     # ------------------------------------------------------------ searching
-    async def start(self) -> AsyncIterator[Any]:
+    async def fresh_start(self) -> AsyncIterator[Any]:
         assert self.backend is not None
         for handler in logging.getLogger().handlers:  # Scrapy logs request URLs; keys live in some
             handler.addFilter(RedactSecretsFilter())
-        self.recent = self._recently_crawled()
         stats = self.crawler.stats
         stats.set_value("linkspider/search/backend", self.backend.name)
         stats.set_value("linkspider/search/queries_planned", len(self.queries))
@@ -126,7 +124,12 @@ class SearchSpider(SiteWalkSpider):
             for item in self.handle_results(results):
                 yield item
             return
-        self.pending = deque(self.queries)
+        sent = self.sent_queries()
+        if sent:
+            logger.info("%d of the queries were sent less than %g days ago (REQUERY_AFTER_DAYS): not again",
+                        len(set(self.queries) & sent), self.requery_days)
+            stats.set_value("linkspider/search/queries_skipped_recent", len(set(self.queries) & sent))
+        self.pending = deque(q for q in self.queries if q not in sent)
         request = self.next_query()
         if request is not None:
             yield request
@@ -140,15 +143,15 @@ class SearchSpider(SiteWalkSpider):
         query = self.pending.popleft()
         return self.backend.request(query, 1).replace(callback=self.parse_serp, errback=self.serp_failed)
 
-    def skip_sites(self) -> set[str]:
-        return self.recent
-
-    def _recently_crawled(self) -> set[str]:
+    def sent_queries(self) -> set[str]:
+        assert self.backend is not None
+        if not self.db_exists():
+            return set()
         try:
             with Store(self.db_path) as store:
-                return store.recently_crawled(self.recrawl_days)
+                return store.sent_queries(self.niche, self.backend.name, self.requery_days)
         except StoreError as exc:
-            logger.warning("cannot tell which sites were crawled recently (%s); walking all", exc)
+            logger.warning("cannot tell which queries were sent recently (%s); sending all", exc)
             return set()
 
     def parse_serp(self, response: Response) -> Iterator[Any]:
@@ -171,6 +174,9 @@ class SearchSpider(SiteWalkSpider):
         for warning in page.warnings:
             logger.info("%s: %s", self.backend.name, warning)
         stats.inc_value("linkspider/search/results", len(page.results))
+        if search.get("page", 1) == 1:
+            yield QueryItem(niche=self.niche, backend=self.backend.name, query=search.get("query", ""),
+                            kind=self.kind, results=len(page.results))
         yield from self.handle_results(page.results)
         if page.next_request is not None:
             yield page.next_request.replace(callback=self.parse_serp, errback=self.serp_failed)
@@ -187,10 +193,10 @@ class SearchSpider(SiteWalkSpider):
         self.crawler.stats.set_value("linkspider/search/blocked", f"{exc.status or ''} {exc.reason}".strip())
         self.crawler.stats.inc_value(f"linkspider/search/blocked/{exc.status or 'captcha'}")
 
-    def serp_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
+    def serp_failed(self, failure: Failure) -> Iterator[Any]:
         self.crawler.stats.inc_value("linkspider/search/fetch_errors")
         logger.warning("search request failed: %s", failure.getErrorMessage())
-        yield from filter(None, [self.next_query()])
+        yield from errback_checkpoint(self, failure.request, list(filter(None, [self.next_query()])))
 
     # ------------------------------------------------------------ candidates
     def handle_results(self, results: list[SearchResult]) -> Iterator[Any]:
@@ -200,13 +206,12 @@ class SearchSpider(SiteWalkSpider):
             if not site or self.blocklist.blocks(site):
                 stats.inc_value("linkspider/search/skipped_blocklisted")
                 continue
-            if site in self.recent:
-                stats.inc_value("linkspider/search/skipped_recent")
-                continue
             discovery = Discovery(source="search", detail=result.query, backend=result.backend or
                                   (self.backend.name if self.backend else ""), rank=result.rank,
                                   snippet=result.snippet[:300])
-            if site in self._seen:
+            if site in self._seen or site in self.recent:
+                # Known already (this run, or walked within RECRAWL_AFTER_DAYS): keep how it was found.
+                stats.inc_value("linkspider/search/known_sites")
                 yield DiscoveryItem(domain=site, niche=self.niche, url=result.url, discovery=discovery)
                 continue
             yield from self.candidate(result.url, site, discovery)

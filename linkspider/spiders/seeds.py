@@ -12,7 +12,6 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import scrapy
 
 from linkspider.items import Discovery
 from linkspider.niches import NicheError, SeedList, profile_seeds, read_seed_file
@@ -43,7 +42,7 @@ class SeedsSpider(SiteWalkSpider):
             raise NicheError(f"no usable seed in {source} "
                              f"({len(self.seed_list.errors)} malformed, {len(self.seed_list.blocked)} blocklisted)")
 
-    async def start(self) -> AsyncIterator[scrapy.Request]:
+    async def fresh_start(self) -> AsyncIterator[Any]:
         for error in self.seed_list.errors:
             logger.warning("malformed seed line skipped: %s", error)
         for blocked in self.seed_list.blocked:
@@ -53,5 +52,5 @@ class SeedsSpider(SiteWalkSpider):
         stats.set_value("linkspider/seeds/malformed", len(self.seed_list.errors))
         stats.set_value("linkspider/seeds/blocklisted", len(self.seed_list.blocked))
         for entry in self.seed_list.entries:
-            for request in self.walk_site(entry.url, Discovery(source="seed", detail=entry.source)):
-                yield request
+            for output in self.walk_site(entry.url, Discovery(source="seed", detail=entry.source)):
+                yield output

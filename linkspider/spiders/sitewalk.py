@@ -12,7 +12,7 @@ but links.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,6 +24,7 @@ from scrapy.http import HtmlResponse, Response
 from twisted.python.failure import Failure
 from w3lib.url import canonicalize_url
 
+from linkspider.checkpoint import errback_checkpoint, restore
 from linkspider.domains import registrable_domain
 from linkspider.extract import extract_page
 from linkspider.items import Discovery, DiscoveryItem, PageItem
@@ -31,6 +32,8 @@ from linkspider.linkrank import rank_links
 from linkspider.niches import Blocklist, NicheError, NicheProfile, load_niche
 from linkspider.relevance import NicheQuery, page_relevance
 from linkspider.rendering import needs_render, worth_rendering
+from linkspider.store import Store, StoreError
+from linkspider.traps import is_trap_url, trap_kind
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +82,8 @@ class SiteWalkSpider(scrapy.Spider):
         self._used: dict[str, int] = {}  # site -> pages of its budget spent
         self._rendered: dict[str, int] = {}  # site -> pages rendered in the browser
         self._rendered_total = 0
+        self.recent: set[str] = set()
+        self.job = ""
         self.render_mode, self.render_active, self.render_problem = "never", False, ""
 
     @classmethod
@@ -124,6 +129,9 @@ class SiteWalkSpider(scrapy.Spider):
         self.snowball = _flag("snowball", self.snowball_arg, self.snowball_default)
         self.snowball_per_roundup = settings.getint("SNOWBALL_PER_ROUNDUP", 30)
         self.snowball_max = settings.getint("SNOWBALL_MAX", 300)
+        self.recrawl_days = settings.getfloat("RECRAWL_AFTER_DAYS", 7)
+        self.db_path = settings.get("LINKSPIDER_DB")
+        self.job = settings.get("LINKSPIDER_JOB") or ""
         self.setup()
         assert self.profile is not None
         self.query = NicheQuery.from_profile(self.profile.keywords, self.profile.negative_keywords,
@@ -139,9 +147,67 @@ class SiteWalkSpider(scrapy.Spider):
     def niche(self) -> str:
         return self.profile.name if self.profile else (self.niche_name or "")
 
+    # ------------------------------------------------------------ starting
+    async def start(self) -> AsyncIterator[Any]:
+        """Resume the job's pending requests (if a killed run left some), then start as usual.
+
+        Sites already in the job's checkpoint are not started again; sites walked
+        within RECRAWL_AFTER_DAYS are skipped (their new provenance is still kept).
+        """
+        self.recent = self._recently_crawled()
+        for request in self.resume():
+            yield request
+        async for output in self.fresh_start():
+            yield output
+
+    async def fresh_start(self) -> AsyncIterator[Any]:
+        """What the spider starts from: seeds, queries, backlink exports."""
+        return
+        yield  # an async generator
+
+    def db_exists(self) -> bool:
+        """Reading the database must not create it (a distributed worker never writes one)."""
+        return bool(self.db_path) and Path(self.db_path).is_file()
+
+    def resume(self) -> list[scrapy.Request]:
+        if not self.job or not self.db_exists():
+            return []
+        with Store(self.db_path) as store:
+            rows = store.frontier(self.job)
+        pending = [r for r in rows if r["state"] == "pending" and r["request"]]
+        if not rows:
+            return []
+        for row in rows:  # everything this job already scheduled counts as seen and spent
+            if row["site"]:
+                self._seen.setdefault(row["site"], set()).add(canonicalize_url(row["url"]))
+                self._used[row["site"]] = self._used.get(row["site"], 0) + 1
+        requests = []
+        for row in pending:
+            request = restore(row["request"], self)
+            request.meta["resumed"] = True
+            requests.append(request)
+        logger.info("resuming job %s: %d requests pending, %d done before the interruption",
+                    self.job, len(pending), len(rows) - len(pending))
+        self.crawler.stats.set_value("linkspider/resumed_requests", len(pending))
+        return requests
+
+    def _recently_crawled(self) -> set[str]:
+        if not self.db_exists() or self.recrawl_days <= 0:
+            return set()
+        try:
+            with Store(self.db_path) as store:
+                return store.recently_crawled(self.recrawl_days)
+        except StoreError as exc:
+            logger.warning("cannot tell which sites were crawled recently (%s); walking all", exc)
+            return set()
+
+    def skip_sites(self) -> set[str]:
+        """Sites never to start walking: those walked within RECRAWL_AFTER_DAYS."""
+        return self.recent
+
     # ------------------------------------------------------------ the walk
     def walk_site(self, url: str, discovery: Discovery,
-                  entry_meta: dict[str, Any] | None = None) -> list[scrapy.Request]:
+                  entry_meta: dict[str, Any] | None = None) -> list[Any]:
         """Requests that start (or extend) the walk of ``url``'s site.
 
         A new site starts at its home page; an entry URL deeper in the site (a
@@ -159,6 +225,10 @@ class SiteWalkSpider(scrapy.Spider):
             self.crawler.stats.inc_value("linkspider/skipped/blocklisted")
             logger.info("skipping %s: %s is on the blocklist", url, site)
             return []
+        if site in self.recent and site not in self._seen:
+            self.crawler.stats.inc_value("linkspider/skipped/recent")
+            logger.debug("skipping %s: walked less than %g days ago (RECRAWL_AFTER_DAYS)", site, self.recrawl_days)
+            return [DiscoveryItem(domain=site, niche=self.niche, url=url, discovery=discovery)]
         parts = urlsplit(url)
         home = f"{parts.scheme}://{parts.netloc}/"
         meta = {"site": site, "site_depth": 0, "discovery": discovery}
@@ -302,10 +372,6 @@ class SiteWalkSpider(scrapy.Spider):
             yield from self.snowball_site(link["url"], site, discovery)
         self.crawler.stats.inc_value("linkspider/snowball/sites", taken)
 
-    def skip_sites(self) -> set[str]:
-        """Sites never to start walking (search spiders: those walked recently)."""
-        return set()
-
     def snowball_site(self, url: str, site: str, discovery: Discovery) -> Iterator[Any]:
         yield from self.walk_site(url, discovery)
 
@@ -321,6 +387,9 @@ class SiteWalkSpider(scrapy.Spider):
             except ValueError:
                 continue
             if not url.startswith(("http://", "https://")) or registrable_domain(url) != site:
+                continue
+            if (trap := is_trap_url(url)) is not None:  # no budget spent on calendars and session ids
+                self.crawler.stats.inc_value(f"linkspider/skipped/trap/{trap_kind(trap)}")
                 continue
             cues = " ".join(filter(None, [
                 " ".join(a.css("::text").getall()), a.attrib.get("title", ""),
@@ -342,8 +411,11 @@ class SiteWalkSpider(scrapy.Spider):
             yield self.page_request(ranked.url, {"site": site, "site_depth": depth + 1, "link_kind": ranked.kind},
                                     priority=ranked.value, dont_filter=False)
 
-    def page_failed(self, failure: Failure) -> Iterator[Any]:
+    def page_failed(self, failure: Failure) -> list[Any]:
         request = failure.request  # type: ignore[attr-defined]
+        return errback_checkpoint(self, request, list(self._page_failed(failure, request)))
+
+    def _page_failed(self, failure: Failure, request: scrapy.Request) -> Iterator[Any]:
         meta = request.meta
         reason = failure.value.__class__.__name__
         if (meta.get("is_home") and request.url.startswith("https://") and not meta.get("http_fallback")
