@@ -70,14 +70,15 @@ def _csv_cell(value: Any) -> str:
     return defuse("" if value is None else str(value))
 
 
-def write_rows(rows: Iterable[dict[str, Any]], fmt: str, out: IO[str]) -> int:
+def write_rows(rows: Iterable[dict[str, Any]], fmt: str, out: IO[str], columns: list[str] | None = None) -> int:
     """Write rows to ``out`` in ``fmt``; returns how many."""
     count = 0
+    columns = columns or COLUMNS
     if fmt == "csv":
-        writer = csv.DictWriter(out, fieldnames=COLUMNS, extrasaction="ignore")
+        writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
         writer.writeheader()
         for row in rows:
-            writer.writerow({k: _csv_cell(row.get(k)) for k in COLUMNS})
+            writer.writerow({k: _csv_cell(row.get(k)) for k in columns})
             count += 1
     elif fmt == "jsonl":
         for row in rows:
