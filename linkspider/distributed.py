@@ -122,6 +122,11 @@ class DistributedAddon:
     def update_settings(self, settings: Any) -> None:
         if not settings.get("REDIS_URL"):
             return
+        import importlib.util
+
+        if importlib.util.find_spec("scrapy_redis") is None or importlib.util.find_spec("redis") is None:
+            raise NotConfigured("REDIS_URL is set but scrapy-redis is not installed: "
+                                "pip install 'linkspider[distributed]' (or scrapy-redis redis)")
         for name, value in {
             "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
             "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
@@ -238,7 +243,7 @@ class DistributedCrawl:
         engine = self.crawler.engine
         try:
             busy = engine is not None and not engine.spider_is_idle()
-        except RuntimeError:  # engine slot already gone: closing
+        except (RuntimeError, AttributeError):  # engine slot already gone: closing
             busy = False
         try:
             self.server.hset(self.keys["workers"], self.worker, f"{time.time()}:{int(busy)}")

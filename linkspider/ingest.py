@@ -24,23 +24,14 @@ from typing import Any
 
 from linkspider.distributed import ITEMS_KEY, PROCESSING_KEY, item_from_json, redis_client
 from linkspider.items import DiscoveryItem, PageItem
-from linkspider.score import parse_today, score_site
+from linkspider.pipelines import store_batch  # the one place a batch is stored and scored
+from linkspider.score import parse_today
 from linkspider.store import Store
 
 logger = logging.getLogger(__name__)
 
 LOCK_KEY = "linkspider:ingest:lock"
 LOCK_SECONDS = 60
-
-try:  # after the wiring (see the proposed refactor of StorePipeline.flush)
-    from linkspider.pipelines import store_batch
-except ImportError:  # until then: the same two steps StorePipeline.flush runs  # TODO: drop after wiring
-    def store_batch(store: Store, batch: list[PageItem | DiscoveryItem], weights: dict[str, float],
-                    today: date | None, niche: str = "") -> None:
-        store.write_pages(batch)
-        domains = {item.domain for item in batch}
-        store.save_scores({s["domain"]: score_site(s, weights, today, niche) for s in store.site_facts(domains)})
-
 
 # Move up to ARGV[1] of the oldest items (the list is LPUSHed) to the processing list, atomically.
 _TAKE = """

@@ -152,6 +152,9 @@ class RenderAddon:
             launch["proxy"] = {"server": proxy}
         settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", launch, priority="addon")
         settings.set("PLAYWRIGHT_BROWSER_TYPE", "chromium", priority="addon")
-        settings.set("PLAYWRIGHT_ABORT_REQUEST", abort_request, priority="addon")
+        # Images, fonts and media never load; nor does anything the page itself asks of
+        # a private or metadata address (the browser's own requests skip Scrapy's SSRF guard).
+        settings.set("PLAYWRIGHT_ABORT_REQUEST", "linkspider.middlewares.ssrf.browser_abort_request",
+                     priority="addon")
         settings.set("LINKSPIDER_RENDER_ACTIVE", True, priority="addon")
         settings.set("LINKSPIDER_BROWSER_PATH", browser, priority="addon")

@@ -29,7 +29,6 @@ ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 1.0
-RANDOMIZE_DOWNLOAD_DELAY = True
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
@@ -54,6 +53,45 @@ TELNETCONSOLE_ENABLED = False
 DEPTH_PRIORITY = 0
 COOKIES_ENABLED = False
 
+# ---------------------------------------------------------------- safety nets
+# linkspider/middlewares/. The SSRF guard runs before robots.txt (a refused URL
+# never gets its robots.txt fetched) and sees every redirect and retry again;
+# the per-site cap runs after robots.txt (URLs robots.txt forbids don't count).
+DOWNLOADER_MIDDLEWARES = {
+    "linkspider.middlewares.ssrf.SSRFGuardMiddleware": 60,
+    "linkspider.middlewares.limits.SiteRequestCapMiddleware": 110,
+    # Only listens to headers_received: stops downloading bodies that are not HTML.
+    "linkspider.middlewares.limits.NonHtmlStopMiddleware": 120,
+}
+SPIDER_MIDDLEWARES = {
+    # Drops calendar / session-id / parameter-explosion links before anything records them.
+    "linkspider.middlewares.limits.TrapFilterMiddleware": 950,
+    # Records the crawl's frontier when LINKSPIDER_JOB is set (resume after a kill).
+    "linkspider.checkpoint.CheckpointMiddleware": 900,
+}
+# Prospect URLs (links, search results, seeds, backlink exports, redirects) that
+# point at private, loopback, link-local, multicast, reserved or cloud-metadata
+# addresses - or at names resolving to them - are refused. True turns it off.
+LINKSPIDER_ALLOW_PRIVATE = False
+# Exceptions: "host", "host:port" or a network ("10.1.0.0/16"). The host:port of
+# SEARXNG_URL, BRAVE_API_URL, GOOGLE_CSE_URL and DUCKDUCKGO_URL are always allowed.
+LINKSPIDER_ALLOWED_HOSTS: list[str] = []
+# Seconds to wait for DNS when checking where a name points (without a proxy;
+# through a proxy the proxy resolves names and they are not checked here).
+LINKSPIDER_SSRF_DNS_TIMEOUT = 5.0
+# Hard cap on new requests to one site per crawl, a net under the spiders'
+# own budget: SITE_PAGE_BUDGET + this margin (LINKSPIDER_SITE_REQUEST_CAP > 0
+# sets the cap itself).
+LINKSPIDER_SITE_REQUEST_MARGIN = 12
+LINKSPIDER_SITE_REQUEST_CAP = 0
+# Stop downloading a body whose Content-Type says it is not HTML (PDF, images...).
+LINKSPIDER_STOP_NON_HTML = True
+# In-site links with more query parameters / path segments than this are traps.
+LINKSPIDER_TRAP_MAX_PARAMS = 4
+LINKSPIDER_TRAP_MAX_SEGMENTS = 8
+# Scrapy's default is 2083; prospect pages with longer URLs are junk.
+URLLENGTH_LIMIT = 1024
+
 ITEM_PIPELINES = {
     "linkspider.pipelines.ExtractPipeline": 300,
     "linkspider.pipelines.ScorePipeline": 500,
@@ -62,7 +100,18 @@ ITEM_PIPELINES = {
 
 # On-demand rendering of pages that need JavaScript (linkspider/rendering.py):
 # switches scrapy-playwright's handler on when a browser is found.
-ADDONS = {"linkspider.rendering.RenderAddon": 100}
+ADDONS = {
+    "linkspider.rendering.RenderAddon": 100,
+    # With REDIS_URL set, this crawl is a worker of a shared crawl (linkspider/distributed.py).
+    "linkspider.distributed.DistributedAddon": 200,
+}
+
+EXTENSIONS = {
+    # A progress line every LINKSPIDER_PROGRESS_INTERVAL seconds, a summary at the end.
+    "linkspider.extensions.Progress": 500,
+}
+# Seconds between progress lines in long runs (0: none).
+LINKSPIDER_PROGRESS_INTERVAL = 60
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
@@ -79,6 +128,15 @@ LINKSPIDER_SEEDS_DIR = os.environ.get("LINKSPIDER_SEEDS_DIR", "seeds")
 # `amazon.*` matches every suffix). Relative paths are taken from
 # LINKSPIDER_SEEDS_DIR.
 LINKSPIDER_BLOCKLIST = "blocklist.txt"
+
+# Sites walked less than this many days ago are not walked again (their new
+# provenance is still recorded); 0 walks everything every time.
+RECRAWL_AFTER_DAYS = 7
+
+# Name of a resumable job: with it, the crawl checkpoints its frontier in the
+# database and a run killed halfway resumes where it stopped on the next run of
+# the same job (`linkspider nightly` names its jobs <niche>-<spider>).
+LINKSPIDER_JOB = os.environ.get("LINKSPIDER_JOB", "")
 
 # Most pages the site walk fetches on one site, the home page included.
 SITE_PAGE_BUDGET = 12
@@ -124,8 +182,9 @@ SEARCH_UNCONFIRMED_BUDGET = 4
 # Snowballing from roundups in the niche: linked sites per roundup, per run.
 SNOWBALL_PER_ROUNDUP = 30
 SNOWBALL_MAX = 300
-# Search spiders leave alone sites walked less than this many days ago.
-RECRAWL_AFTER_DAYS = 30
+# Search queries sent less than this many days ago (same niche and backend)
+# are not sent again.
+REQUERY_AFTER_DAYS = 30
 
 # API keys are NOT set here (this file is in git): export BRAVE_API_KEY,
 # GOOGLE_API_KEY and GOOGLE_CSE_ID in the environment (or pass -s NAME=...).
@@ -175,3 +234,14 @@ RENDER_MAX_PER_RUN = 200
 # Browser pages open at once, and how long one may take (ms).
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 20_000
+
+# ---------------------------------------------------------------- distributed
+# Redis of a distributed crawl, e.g. "redis://10.0.0.5:6379/0" (needs the
+# `distributed` extra). Empty: one process writes LINKSPIDER_DB itself. Set:
+# this crawl is one worker of the shared crawl of its spider (request queue and
+# dupefilter in Redis) and never opens the database: its items go to the Redis
+# list linkspider:items, which `linkspider ingest` writes. Also read from the
+# environment.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+# A worker whose heartbeat is older than this many seconds is taken for dead.
+LINKSPIDER_WORKER_TIMEOUT = 60.0

@@ -71,7 +71,7 @@ def test_the_top_20_are_the_sites_a_link_builder_wants_first(fitness_db: Path,
     classes = {by_domain[r["domain"]]["site_class"] for r in best if r["domain"] in by_domain}
     assert not classes & {"link_farm", "off_niche"}
     for row in best:
-        assert row["why"] and f"pages about fitness" in row["why"] and int(row["score"]) >= 50
+        assert row["why"] and "pages about fitness" in row["why"] and int(row["score"]) >= 50
 
 
 def test_link_farms_dormant_and_off_niche_sites_sink(fitness_db: Path, by_domain: dict[str, dict[str, Any]]) -> None:

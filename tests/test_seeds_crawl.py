@@ -166,7 +166,8 @@ def test_second_run_adds_nothing_and_keeps_outreach_status(first_crawl: CrawlRes
     before = {t: rows(db, f"SELECT count(*) FROM {t}")[0][0] for t in tables}
     with sqlite3.connect(db) as conn:
         conn.execute("UPDATE sites SET status = 'contacted', notes = 'pitched' WHERE domain = 'musclecoach.com'")
-    again = run_crawl("seeds", fakeweb.proxy_url, db, "niche=fitness", f"seeds={seed_file}")
+    again = run_crawl("seeds", fakeweb.proxy_url, db, "niche=fitness", f"seeds={seed_file}",
+                      settings={"RECRAWL_AFTER_DAYS": "0"})  # walk every site again, not only new ones
     assert again.returncode == 0, again.log[-3000:]
     assert {t: rows(db, f"SELECT count(*) FROM {t}")[0][0] for t in tables} == before
     assert rows(db, "SELECT status, notes FROM sites WHERE domain = 'musclecoach.com'") == [("contacted", "pitched")]

@@ -89,7 +89,6 @@ _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 _IPV4_COMPAT = ipaddress.ip_network("::/96")
 _NUMERIC_LABEL = re.compile(r"^(0x[0-9a-f]*|[0-9]+)$", re.I)
 
-_ARTICLE = {"unspecified": "an", "unique-local": "a", "non-global": "a"}
 _NAMES = {
     "metadata": "cloud metadata", "unspecified": "unspecified", "loopback": "loopback",
     "link_local": "link-local", "multicast": "multicast", "unique_local": "unique-local",
@@ -184,10 +183,14 @@ def classify_ip(ip: IPAddress) -> str | None:
     return None
 
 
-def describe(ip: IPAddress, reason: str) -> str:
+def _a(reason: str) -> str:
+    """``"a loopback"``, ``"an unspecified"``: the reason key as words with its article."""
     name = _NAMES.get(reason, reason)
-    article = "an" if name[0] in "aeiou" and name != "unique-local" else "a"
-    return f"{ip} is {article} {name} address"
+    return f"{'an' if name[0] in 'aeiou' and not name.startswith('uni') else 'a'} {name}"
+
+
+def describe(ip: IPAddress, reason: str) -> str:
+    return f"{ip} is {_a(reason)} address"
 
 
 def classify_name(host: str) -> Refusal | None:
@@ -236,9 +239,7 @@ def refusal_for_addresses(host: str, addresses: Iterable[str]) -> Refusal | None
             continue
         reason = classify_ip(ip)
         if reason is not None:
-            name = _NAMES.get(reason, reason)
-            article = "an" if name[0] in "aeiou" and name != "unique-local" else "a"
-            return Refusal(f"dns_{reason}", f"{host} resolves to {ip}, {article} {name} address")
+            return Refusal(f"dns_{reason}", f"{host} resolves to {ip}, {_a(reason)} address")
     return None
 
 
@@ -430,7 +431,10 @@ class SSRFGuardMiddleware:
         return addresses
 
     def refuse(self, request: Any, refusal: Refusal) -> None:
-        host = (urlsplit(request.url).hostname or request.url[:60]) if "://" in request.url else request.url[:60]
+        try:
+            host = urlsplit(request.url).hostname or request.url[:60]
+        except ValueError:
+            host = request.url[:60]
         shown = request.url if len(request.url) <= 120 else request.url[:117] + "..."
         message = f"refusing {shown}: {refusal.detail} (set LINKSPIDER_ALLOW_PRIVATE=True to allow)"
         self.stats.inc_value("linkspider/ssrf/refused")

@@ -9,8 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+# Inherited variables that would send a test crawl elsewhere (a real proxy, a
+# Redis that makes it a distributed worker, a job that resumes, a backend).
 PROXY_VARS = ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY",
-              "no_proxy", "NO_PROXY")
+              "no_proxy", "NO_PROXY", "REDIS_URL", "LINKSPIDER_JOB", "SEARCH_BACKEND", "LINKSPIDER_BROWSER",
+              "RENDER", "LINKSPIDER_SEEDS_DIR")
 
 # Test crawls are fast: the fake web is local, so no politeness delays.
 FAST = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False", "CONCURRENT_REQUESTS": "32",
