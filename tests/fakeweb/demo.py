@@ -1,8 +1,9 @@
-"""`make demo`: crawl the offline demo web's fitness seeds and print the top prospects.
+"""`make demo`: the `make crawl` of the fitness niche against the offline demo web.
 
-Starts the fake web on 127.0.0.1, writes its fitness seed list under
-output/demo/, runs the real `scrapy crawl seeds` through it (as a proxy: no
-request leaves this machine) and prints `linkspider report`. The database is
+Starts the fake web (and its fake search engines) on 127.0.0.1, writes its
+fitness seed list under output/demo/, runs the real `scrapy crawl roundups`,
+`guestposts` (through the fake SearXNG) and `seeds` through it (as a proxy:
+no request leaves this machine) and prints `linkspider report`. The database is
 output/linkspider.db, unless a real (non-demo) database is already there: then
 output/demo.db, so demo sites never mix with real prospects.
 """
@@ -40,15 +41,18 @@ def main() -> int:
     print(f"demo web: {len(web.sites)} hosts on 127.0.0.1; crawling {seeds.relative_to(ROOT)} into {db}",
           flush=True)
     with FakeWebServer(web) as server:
-        result = run_crawl("seeds", server.proxy_url, db, "niche=fitness", f"seeds={seeds}",
-                           settings={"LOG_LEVEL": "WARNING"})
-    if result.returncode != 0:
-        print(result.log[-4000:], file=sys.stderr)
-        print("demo crawl failed", file=sys.stderr)
-        return result.returncode
-    warnings = [line for line in result.log.splitlines() if "WARNING" in line or "ERROR" in line]
-    print(f"crawl finished ({len(warnings)} warnings, e.g. malformed seed lines and dead sites: "
-          "see `scrapy crawl` logs for details)\n", flush=True)
+        settings = {"LOG_LEVEL": "WARNING", "SEARCH_BACKEND": "searxng", "SEARXNG_URL": server.search_base("searxng"),
+                    "SEARXNG_DOWNLOAD_DELAY": "0", "LINKSPIDER_TODAY": "2026-11-20"}
+        for spider, *args in (("roundups",), ("guestposts",), ("seeds", f"seeds={seeds}", "snowball=1")):
+            result = run_crawl(spider, server.proxy_url, db, "niche=fitness", *args, settings=settings)
+            if result.returncode != 0:
+                print(result.log[-4000:], file=sys.stderr)
+                print(f"demo crawl {spider} failed", file=sys.stderr)
+                return result.returncode
+            warnings = [line for line in result.log.splitlines() if "WARNING" in line or "ERROR" in line]
+            print(f"scrapy crawl {spider}: done ({len(warnings)} warnings: malformed seed lines, dead sites...)",
+                  flush=True)
+    print()
     from linkspider.cli import main as cli
 
     cli.main(["report", "--db", str(db), "--niche", "fitness", "--top", "15"], standalone_mode=False)
