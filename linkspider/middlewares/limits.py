@@ -98,12 +98,7 @@ class NonHtmlStopMiddleware:
     def headers_received(self, headers: Any, body_length: Any, request: Any, spider: Any = None) -> None:
         if request.meta.get("playwright") or request.meta.get("linkspider_keep_body") or is_robots(request.url):
             return
-        parts = urlsplit(request.url)
-        try:
-            port = parts.port or (443 if parts.scheme == "https" else 80)
-        except ValueError:
-            port = 0
-        if self.endpoints and parts.hostname and self.endpoints.match(parts.hostname, port):
+        if targets_endpoint(self.endpoints, request.url):
             return
         raw = headers.get(b"Content-Type") or b""
         media = non_html_type(raw.decode("latin-1"), request.url)
@@ -113,6 +108,18 @@ class NonHtmlStopMiddleware:
         self.stats.inc_value(f"linkspider/limits/non_html_stopped/{media.split('/', 1)[0]}")
         logger.debug("not downloading the body of %s: Content-Type %s is not HTML", request.url, media)
         raise StopDownload(fail=False)
+
+
+def targets_endpoint(endpoints: Any, url: str) -> bool:
+    """True for a request to a configured search endpoint (they are not prospects)."""
+    if not endpoints:
+        return False
+    parts = urlsplit(url)
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        port = 0
+    return bool(parts.hostname) and endpoints.match(parts.hostname, port)
 
 
 class SiteRequestCapMiddleware:
@@ -140,12 +147,7 @@ class SiteRequestCapMiddleware:
         meta = request.meta
         if is_robots(request.url) or meta.get("redirect_times") or meta.get("retry_times"):
             return None
-        parts = urlsplit(request.url)
-        try:
-            port = parts.port or (443 if parts.scheme == "https" else 80)
-        except ValueError:
-            port = 0
-        if self.endpoints and parts.hostname and self.endpoints.match(parts.hostname, port):
+        if targets_endpoint(self.endpoints, request.url):
             return None
         site = self.site_key(request.url)
         if not site:

@@ -212,6 +212,23 @@ class SearchBackend:
 
     # ------------------------------------------------------------- helpers
 
+    def json_results(self, items: Any, meta: dict[str, Any], url_key: str, snippet_key: str) -> list[SearchResult]:
+        """Results from a JSON API's list of result objects (title/URL/snippet fields named per API)."""
+        offset = meta.get("offset", 0)
+        results: list[SearchResult] = []
+        for item in items if isinstance(items, list) else []:
+            if not isinstance(item, dict) or not item.get(url_key):
+                continue
+            results.append(SearchResult(
+                url=str(item[url_key]),
+                title=" ".join(str(item.get("title") or "").split()),
+                snippet=" ".join(str(item.get(snippet_key) or "").split()),
+                rank=offset + len(results) + 1,
+                backend=self.name,
+                query=meta["query"],
+            ))
+        return results
+
     def slot_settings(self) -> dict[str, dict[str, Any]]:
         """This backend's entry for Scrapy's ``DOWNLOAD_SLOTS`` setting."""
         return {self.download_slot: {"concurrency": self.concurrency, "delay": self.download_delay, "jitter": 0.2}}

@@ -26,7 +26,7 @@ import scrapy
 from scrapy.http import Response
 
 from linkspider.search.base import (SearchBackend, SearchBlocked, SearchError, SearchPage, SearchResponseError,
-                                    SearchResult, base_url, float_setting, redact, required)
+                                    base_url, float_setting, redact, required)
 
 logger = logging.getLogger(__name__)
 
@@ -92,19 +92,8 @@ class GoogleBackend(SearchBackend):
         if not isinstance(items, list):
             raise SearchResponseError(self.name, "'items' is not a list", status, url)
 
-        query, page, offset = meta["query"], meta["page"], meta.get("offset", 0)
-        results: list[SearchResult] = []
-        for item in items:
-            if not isinstance(item, dict) or not item.get("link"):
-                continue
-            results.append(SearchResult(
-                url=str(item["link"]),
-                title=" ".join(str(item.get("title") or "").split()),
-                snippet=" ".join(str(item.get("snippet") or "").split()),
-                rank=offset + len(results) + 1,
-                backend=self.name,
-                query=query,
-            ))
+        query, page = meta["query"], meta["page"]
+        results = self.json_results(items, meta, "link", "snippet")
         queries = data.get("queries") if isinstance(data.get("queries"), dict) else {}
         next_pages = queries.get("nextPage") or []
         next_start = next_pages[0].get("startIndex") if next_pages and isinstance(next_pages[0], dict) else None

@@ -33,8 +33,8 @@ from urllib.parse import urlencode, urlsplit
 import scrapy
 from scrapy.http import Response
 
-from linkspider.search.base import (SearchBackend, SearchBlocked, SearchPage, SearchResponseError, SearchResult,
-                                    base_url, float_setting, setting)
+from linkspider.search.base import (SearchBackend, SearchBlocked, SearchPage, SearchResponseError, base_url,
+                                    float_setting, setting)
 
 logger = logging.getLogger(__name__)
 
@@ -116,18 +116,7 @@ class SearXNGBackend(SearchBackend):
             raise SearchResponseError(self.name, "JSON without a 'results' list", status, response.url)
 
         query, page, offset = meta["query"], meta["page"], meta.get("offset", 0)
-        results: list[SearchResult] = []
-        for item in data["results"]:
-            if not isinstance(item, dict) or not item.get("url"):
-                continue
-            results.append(SearchResult(
-                url=str(item["url"]),
-                title=" ".join(str(item.get("title") or "").split()),
-                snippet=" ".join(str(item.get("content") or "").split()),
-                rank=offset + len(results) + 1,
-                backend=self.name,
-                query=query,
-            ))
+        results = self.json_results(data["results"], meta, "url", "content")
 
         warnings = []
         unresponsive = data.get("unresponsive_engines") or []
