@@ -22,7 +22,6 @@ from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any
 
 import scrapy
-from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 from scrapy.utils.request import request_from_dict
 
@@ -52,20 +51,23 @@ class CheckpointMiddleware:
 
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
+        # Without a job name the middleware only passes outputs through.
+        self.active = bool(crawler.settings.get("LINKSPIDER_JOB"))
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> CheckpointMiddleware:
-        if not crawler.settings.get("LINKSPIDER_JOB"):
-            raise NotConfigured("no LINKSPIDER_JOB: crawl without checkpoints")
         return cls(crawler)
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
         async for entry in start:
-            if isinstance(entry, scrapy.Request) and not entry.meta.get("resumed"):
+            if self.active and isinstance(entry, scrapy.Request) and not entry.meta.get("resumed"):
                 yield FrontierItem(pending=[pending_entry(entry, self.crawler)])
             yield entry
 
     def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterator[Any]:
+        if not self.active:
+            yield from result
+            return
         pending = []
         for entry in result:
             if isinstance(entry, scrapy.Request):
@@ -74,6 +76,10 @@ class CheckpointMiddleware:
         yield FrontierItem(pending=pending, done=[request_key(response.request, self.crawler)])
 
     async def process_spider_output_async(self, response: Response, result: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        if not self.active:
+            async for entry in result:
+                yield entry
+            return
         pending = []
         async for entry in result:
             if isinstance(entry, scrapy.Request):

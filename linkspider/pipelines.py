@@ -132,6 +132,7 @@ class StorePipeline:
         self.stats = crawler.stats
         self.db_path = settings.get("LINKSPIDER_DB")
         self.batch_size = settings.getint("LINKSPIDER_BATCH_SIZE", 100)
+        self.timeout = settings.getfloat("LINKSPIDER_DB_TIMEOUT", 30.0)
         self.flush_seconds = settings.getfloat("LINKSPIDER_FLUSH_SECONDS", 5.0)
         self.store: Store | None = None
         self.buffer: list[Any] = []
@@ -149,12 +150,19 @@ class StorePipeline:
     def open_spider(self) -> None:
         spider = self.crawler.spider
         try:
-            self.store = Store(self.db_path)
+            self.store = Store(self.db_path, timeout=self.timeout)
             self.run_id = self.store.start_run(spider.name, getattr(spider, "niche", ""),
                                                _spider_args(spider))
         except StoreError as exc:
-            logger.error("%s", exc)
-            raise
+            # One clear line and a clean stop (exit status 1), not a traceback.
+            logger.error("cannot store this crawl: %s", exc)
+            self.stats.inc_value("linkspider/store_errors")
+            if self.store is not None:
+                self.store.close()
+                self.store = None
+            self.closing = True
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="store_error"))
+            return
         logger.info("storing into %s", self.db_path)
 
     def process_item(self, item: Any) -> Any:
@@ -202,12 +210,18 @@ class StorePipeline:
 
     def close_spider(self) -> None:
         if self.store is None:
+            if self.buffer:
+                self.spill()
             return
         self.flush()
         if self.buffer:
             self.spill()
+        failed = bool(self.stats.get_value("linkspider/store_errors"))
         reason = self.stats.get_value("finish_reason") or "finished"
-        if self.job and reason == "finished" and not self.buffer:
+        if failed and reason == "finished":
+            reason = "store_error"  # the run row must not say finished when pages did not land
+            self.stats.set_value("finish_reason", reason)
+        if self.job and reason == "finished":
             self.store.clear_frontier(self.job)  # done: the next run of this job starts afresh
         try:
             if self.run_id is not None:

@@ -62,6 +62,8 @@ DOWNLOADER_MIDDLEWARES = {
     "linkspider.middlewares.limits.SiteRequestCapMiddleware": 110,
     # Only listens to headers_received: stops downloading bodies that are not HTML.
     "linkspider.middlewares.limits.NonHtmlStopMiddleware": 120,
+    # An unreadable robots.txt (too big, cut off) is "no rules" with one warning, not a traceback.
+    "linkspider.middlewares.limits.RobotsTxtFailureMiddleware": 590,
 }
 SPIDER_MIDDLEWARES = {
     # Drops calendar / session-id / parameter-explosion links before anything records them.
@@ -147,6 +149,9 @@ SITE_MAX_DEPTH = 2
 # at least every LINKSPIDER_FLUSH_SECONDS, so a killed crawl loses little.
 LINKSPIDER_BATCH_SIZE = 100
 LINKSPIDER_FLUSH_SECONDS = 5.0
+# Seconds a write waits for a database another process holds locked before
+# the crawl stops (its unwritten pages go to unsaved-*.jsonl beside it).
+LINKSPIDER_DB_TIMEOUT = 30.0
 
 # Prospect score weights: overrides of linkspider.score.DEFAULT_WEIGHTS, where
 # each factor is listed with a comment (relevance 40, write-for-us 25, roundup

@@ -358,18 +358,24 @@ class Store:
         return cur.rowcount > 0
 
     def start_run(self, spider: str, niche: str, args: dict[str, Any]) -> int:
-        with self.db.conn:
-            table = self.db["runs"]
-            table.insert({"spider": spider, "niche": niche, "args": json.dumps(args, sort_keys=True),
-                          "started": now_iso(), "outcome": "running"})
-            return int(table.last_pk)
+        try:
+            with self.db.conn:
+                table = self.db["runs"]
+                table.insert({"spider": spider, "niche": niche, "args": json.dumps(args, sort_keys=True),
+                              "started": now_iso(), "outcome": "running"})
+                return int(table.last_pk)
+        except sqlite3.Error as exc:
+            raise StoreError(_explain(self.path, exc)) from exc
 
     def finish_run(self, run_id: int, outcome: str, stats: dict[str, Any]) -> None:
-        with self.db.conn:
-            self.db["runs"].update(run_id, {
-                "finished": now_iso(), "outcome": outcome,
-                "stats": json.dumps(stats, sort_keys=True, default=str),
-            })
+        try:
+            with self.db.conn:
+                self.db["runs"].update(run_id, {
+                    "finished": now_iso(), "outcome": outcome,
+                    "stats": json.dumps(stats, sort_keys=True, default=str),
+                })
+        except sqlite3.Error as exc:
+            raise StoreError(_explain(self.path, exc)) from exc
 
     # ------------------------------------------------------------ reads
     def site_facts(self, domains: Iterable[str]) -> Iterator[dict[str, Any]]:

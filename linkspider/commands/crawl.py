@@ -34,9 +34,10 @@ class Command(ScrapyCrawl):
                 except TypeError as exc:
                     raise UsageError(f"spider {args[0]!r}: {exc}", print_help=False) from exc
         super().run(args, opts)
-        reasons = {c.stats.get_value("finish_reason") for c in getattr(self, "_crawlers", [])}
-        if reasons & FAILED_REASONS:
-            self.exitcode = 1
+        crawlers = getattr(self, "_crawlers", [])
+        reasons = {c.stats.get_value("finish_reason") for c in crawlers}
+        if reasons & FAILED_REASONS or any(c.stats.get_value("linkspider/store_errors") for c in crawlers):
+            self.exitcode = 1  # pages that did not reach the database are a failure, even if spilled
 
     def _create_crawler(self, spname: str):  # type: ignore[no-untyped-def]
         crawler = super()._create_crawler(spname)

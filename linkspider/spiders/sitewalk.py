@@ -12,6 +12,7 @@ but links.
 from __future__ import annotations
 
 import logging
+import unicodedata
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,27 @@ LOW_VALUE = 50
 # (old seed lists, sites without TLS, proxies that refuse CONNECT).
 _HTTP_FALLBACK_ERRORS = ("TunnelError", "SSLError", "ConnectionRefusedError", "ConnectError",
                          "ResponseNeverReceived", "ConnectionLost")
+
+
+_UNICODE_BOMS = {b"\x00\x00\xfe\xff": "utf-32-be", b"\xff\xfe\x00\x00": "utf-32-le", b"\xef\xbb\xbf": "utf-8",
+                 b"\xfe\xff": "utf-16-be", b"\xff\xfe": "utf-16-le"}
+_TEXT_CONTROLS = {"\t", "\n", "\r", "\f"}
+# Control, private-use, unassigned and surrogate code points: what binary data decodes to.
+_ODD_CATEGORIES = {"Cc", "Co", "Cn", "Cs"}
+
+
+def looks_binary(body: bytes) -> bool:
+    """A binary file whatever its Content-Type says: NUL bytes in the first 4 KB,
+    or, for a body with a Unicode BOM (UTF-16 text is full of NUL bytes), control
+    characters once decoded — a PDF can start with bytes that look like a BOM."""
+    head = body[:4096]
+    for bom, codec in _UNICODE_BOMS.items():
+        if head.startswith(bom):
+            text = head[len(bom):].decode(codec, errors="replace")
+            odd = sum(1 for ch in text if ch == "\ufffd" or (ch not in _TEXT_CONTROLS
+                                                              and unicodedata.category(ch) in _ODD_CATEGORIES))
+            return odd > max(2, len(text) // 50)
+    return b"\x00" in head
 
 
 def _flag(name: str, value: Any, default: bool) -> bool:
@@ -316,7 +338,7 @@ class SiteWalkSpider(scrapy.Spider):
             self.crawler.stats.inc_value(f"linkspider/http_errors/{response.status}")
             yield item
             return
-        if not isinstance(response, HtmlResponse) or b"\x00" in response.body[:4096]:
+        if not isinstance(response, HtmlResponse) or looks_binary(response.body):
             ctype = response.headers.get("Content-Type", b"").decode("latin-1") or "unknown"
             item.error = f"not an HTML page (Content-Type: {ctype})"
             self.crawler.stats.inc_value("linkspider/skipped/not_html")
@@ -388,6 +410,11 @@ class SiteWalkSpider(scrapy.Spider):
                 continue
             if not url.startswith(("http://", "https://")) or registrable_domain(url) != site:
                 continue
+            try:
+                canonicalize_url(url)  # a link with a port out of range, say, is no link
+            except ValueError:
+                self.crawler.stats.inc_value("linkspider/skipped/invalid_url")
+                continue
             if (trap := is_trap_url(url)) is not None:  # no budget spent on calendars and session ids
                 self.crawler.stats.inc_value(f"linkspider/skipped/trap/{trap_kind(trap)}")
                 continue
@@ -425,7 +452,7 @@ class SiteWalkSpider(scrapy.Spider):
             yield request.replace(url="http://" + request.url[len("https://"):],
                                   meta={**meta, "http_fallback": True})
             return
-        if reason == "IgnoreRequest":
+        if reason == "IgnoreRequest" and "robots.txt" in str(failure.value):
             # robots.txt forbade it (the middleware counts and logs those itself).
             return
         if meta.get("playwright") and meta.get("render_reason") != "always":
@@ -437,9 +464,10 @@ class SiteWalkSpider(scrapy.Spider):
         message = str(failure.value) or reason
         self.crawler.stats.inc_value(f"linkspider/fetch_errors/{reason}")
         logger.warning("could not fetch %s: %s", request.url, message)
+        first = (meta.get("redirect_urls") or [request.url])[0]  # the URL we asked for, not a loop's last hop
         yield PageItem(
-            url=request.url, domain=meta["site"], niche=self.niche, status=None,
-            error=f"{reason}: {message}"[:300], requested_url=request.url,
+            url=first, domain=meta["site"], niche=self.niche, status=None,
+            error=f"{reason}: {message}"[:300], requested_url=first,
             depth=meta.get("site_depth", 0), is_home=bool(meta.get("is_home")),
             discovery=meta.get("discovery"),
         )
