@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from itertools import chain
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -57,13 +58,32 @@ def _stem(word: str) -> str:
     return _STEMMER.stemWord(word)
 
 
+_MISSING = object()
+# Matched word -> its stem, or None for a stop word / number / single letter.
+# Words repeat endlessly across pages: the regex clean-up and the stemmer run
+# once per distinct word (bounded, so a hostile page cannot grow it forever).
+_TOKEN_CACHE: dict[str, str | None] = {}
+_TOKEN_CACHE_MAX = 300_000
+
+
+def _token(raw: str) -> str | None:
+    word = raw.replace("’", "'").split("'")[0]
+    value = _stem(word) if len(word) > 1 and word not in _STOP and not word.isdigit() else None
+    if len(_TOKEN_CACHE) < _TOKEN_CACHE_MAX:
+        _TOKEN_CACHE[raw] = value
+    return value
+
+
 def tokens(text: str) -> list[str]:
     """Lower-cased, stemmed words without stop words or bare numbers."""
     out = []
-    for match in _WORD.finditer(text.lower()):
-        word = match.group().replace("’", "'").split("'")[0]
-        if len(word) > 1 and word not in _STOP and not word.isdigit():
-            out.append(_stem(word))
+    cache = _TOKEN_CACHE
+    for raw in _WORD.findall(text.lower()):
+        value = cache.get(raw, _MISSING)
+        if value is _MISSING:
+            value = _token(raw)
+        if value is not None:
+            out.append(value)
     return out
 
 
@@ -77,11 +97,18 @@ def term_counts(weighted_texts: Iterable[tuple[str, int]]) -> tuple[Counter[str]
     words = 0
     for text, weight in weighted_texts:
         toks = tokens(text)
-        words += len(toks) * (weight == 1)
-        for i, tok in enumerate(toks):
-            counts[tok] += weight
-            if i + 1 < len(toks):
-                counts[f"{tok} {toks[i + 1]}"] += weight
+        if not toks:
+            continue
+        if weight == 1:
+            words += len(toks)
+        # word, phrase, word, phrase, ..., last word: the order terms are first seen in
+        # (ties in top_terms keep it).
+        sequence = chain(chain.from_iterable(zip(toks, map(" ".join, zip(toks, toks[1:])))), toks[-1:])
+        if weight == 1:
+            counts.update(sequence)
+        else:
+            for term, n in Counter(sequence).items():
+                counts[term] += n * weight
     return counts, words
 
 

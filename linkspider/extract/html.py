@@ -87,6 +87,22 @@ def _boiler_self(el: Any) -> bool:
     return bool(ident and _BOILER_RE.search(ident))
 
 
+def _boilerplate_roots(scope: Any) -> list[Any]:
+    """Boilerplate elements in document order, not looking inside one already found
+    (removing it removes what it holds): most elements of a page live in its
+    navigation, sidebars and footer, so this skips most of the tests."""
+    found, stack = [], [scope]
+    while stack:
+        el = stack.pop()
+        if not isinstance(el.tag, str):
+            continue
+        if _boiler_self(el):
+            found.append(el)
+            continue
+        stack.extend(reversed(el))
+    return found
+
+
 def clean_text(text: str | None) -> str:
     """Collapse whitespace; the one normalisation every extractor expects."""
     if not text:
@@ -255,8 +271,7 @@ class Page:
             clone = copy.deepcopy(self.root)
             body = clone.find("body")
             scope = body if body is not None else clone
-            doomed = [el for el in scope.iter(etree.Element) if _boiler_self(el)]
-            for el in doomed:
+            for el in _boilerplate_roots(scope):
                 parent = el.getparent()
                 if parent is None:
                     continue
