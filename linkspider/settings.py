@@ -29,6 +29,7 @@ ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 1.0
+# Each delay is 0.5-1.5 x DOWNLOAD_DELAY (Scrapy's default; RANDOMIZE_DOWNLOAD_DELAY is deprecated).
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
@@ -139,6 +140,11 @@ RECRAWL_AFTER_DAYS = 7
 # database and a run killed halfway resumes where it stopped on the next run of
 # the same job (`linkspider nightly` names its jobs <niche>-<spider>).
 LINKSPIDER_JOB = os.environ.get("LINKSPIDER_JOB", "")
+
+# A seed list (or backlink export) is fed into the crawl only while the
+# scheduler holds fewer requests than this: memory stays flat in the number of
+# seeds instead of queueing every site's pages at once.
+SEED_BACKLOG = 512
 
 # Most pages the site walk fetches on one site, the home page included.
 SITE_PAGE_BUDGET = 12

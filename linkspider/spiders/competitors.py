@@ -91,5 +91,6 @@ class CompetitorsSpider(SiteWalkSpider):
             optional = sorted(possible.get(url, set()) - expected.get(url, set()))
             discovery = Discovery(source="backlinks", detail=f"{source[url]} -> {','.join(sorted(wanted))}")
             meta = {"verify_competitors": sorted(wanted), "verify_optional": optional}
+            await self.wait_for_backlog()
             for output in self.walk_site(url, discovery, meta):
                 yield output

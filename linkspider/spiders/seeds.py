@@ -52,5 +52,6 @@ class SeedsSpider(SiteWalkSpider):
         stats.set_value("linkspider/seeds/malformed", len(self.seed_list.errors))
         stats.set_value("linkspider/seeds/blocklisted", len(self.seed_list.blocked))
         for entry in self.seed_list.entries:
+            await self.wait_for_backlog()
             for output in self.walk_site(entry.url, Discovery(source="seed", detail=entry.source)):
                 yield output

@@ -11,6 +11,7 @@ but links.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import unicodedata
 from collections.abc import AsyncIterator, Iterator
@@ -152,6 +153,7 @@ class SiteWalkSpider(scrapy.Spider):
         self.snowball_per_roundup = settings.getint("SNOWBALL_PER_ROUNDUP", 30)
         self.snowball_max = settings.getint("SNOWBALL_MAX", 300)
         self.recrawl_days = settings.getfloat("RECRAWL_AFTER_DAYS", 7)
+        self.seed_backlog = settings.getint("SEED_BACKLOG", 512)
         self.db_path = settings.get("LINKSPIDER_DB")
         self.job = settings.get("LINKSPIDER_JOB") or ""
         self.setup()
@@ -186,6 +188,18 @@ class SiteWalkSpider(scrapy.Spider):
         """What the spider starts from: seeds, queries, backlink exports."""
         return
         yield  # an async generator
+
+    async def wait_for_backlog(self) -> None:
+        """Start the next site only when the scheduler holds fewer than SEED_BACKLOG requests.
+
+        Scrapy hands out requests of the site with the fewest downloads in flight,
+        so with thousands of seeds it starts every site before finishing any, and
+        their follow-up requests pile up in memory (docs/benchmarks.md: ~4 KB each,
+        540 MB at 100,000 pages). Feeding sites as the queue drains keeps it flat.
+        """
+        scheduler = self.crawler.engine.scheduler if self.crawler.engine else None
+        while scheduler is not None and len(scheduler) > self.seed_backlog:
+            await asyncio.sleep(0.05)
 
     def db_exists(self) -> bool:
         """Reading the database must not create it (a distributed worker never writes one)."""

@@ -1,0 +1,162 @@
+#!/usr/bin/env python3
+"""Pages/s of a full linkspider crawl against a bare link-following Scrapy spider.
+
+Serves a generated web (``benchmarks/_webgen.py``: ``--pages`` pages of 30-100 KB
+over ``--sites`` sites, default pages/10) on 127.0.0.1 from its own process,
+measures the server's capacity, then crawls the whole web twice, each crawl a
+fresh subprocess going through the server as ``http_proxy``:
+
+1. ``bare``: ``scrapy runspider benchmarks/_bare_spider.py`` - follows links, nothing else;
+2. ``linkspider``: ``scrapy crawl seeds -a niche=fitness -a seeds=<the web's sites>``
+   - the site walk, extraction, scoring and the SQLite store.
+
+Both get the same crawl settings (no delay, no AutoThrottle, ``--concurrency``
+requests at once, also per domain, robots.txt obeyed: the server serves one per
+site, allowing every page). linkspider also gets ``RENDER=never`` and a
+``SITE_PAGE_BUDGET`` above the pages per site, so both fetch every page.
+pages/s = responses (robots.txt excluded) / the crawl's ``elapsed_time_seconds``;
+peak RSS = ``ru_maxrss`` of the crawler process.
+
+    python benchmarks/crawl_throughput.py [--pages 20000] [--sites N] [--concurrency 32] [--keep]
+
+Target: linkspider pages/s >= 0.85 x bare pages/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from _crawlrun import ROOT, Run, common_settings, crawl_env, log_tail, print_machine, python, run_measured  # noqa: E402
+from _webgen import BenchWeb, ServerProcess, measure_capacity  # noqa: E402
+
+TARGET_RATIO = 0.85
+
+
+def settings_args(settings: dict[str, str]) -> list[str]:
+    out = []
+    for name, value in settings.items():
+        out += ["-s", f"{name}={value}"]
+    return out
+
+
+def write_seeds(web: BenchWeb, path: Path) -> None:
+    path.write_text("# benchmark web\n" + "\n".join(web.seed_urls()) + "\n", encoding="utf-8")
+
+
+def run_bare(server: ServerProcess, seeds: Path, work: Path, concurrency: int, timeout: float) -> Run:
+    # Outside the project directory: Scrapy's defaults plus the shared settings, nothing of linkspider.
+    cmd = [python(), "-m", "scrapy", "runspider", str(HERE / "_bare_spider.py"), "-a", f"seeds={seeds}",
+           *settings_args(common_settings(concurrency))]
+    return run_measured("bare", cmd, cwd=work, env=crawl_env(server.proxy_url), log_path=work / "bare.log",
+                        timeout=timeout, server_pid=server.proc.pid)
+
+
+def run_linkspider(server: ServerProcess, seeds: Path, work: Path, db: Path, concurrency: int, budget: int,
+                   timeout: float, extra: dict[str, str] | None = None, name: str = "linkspider") -> Run:
+    settings = {**common_settings(concurrency), "RENDER": "never", "SITE_PAGE_BUDGET": str(budget),
+                "LINKSPIDER_DB": str(db), "LINKSPIDER_TODAY": "2026-11-01", **(extra or {})}
+    cmd = [python(), "-m", "scrapy", "crawl", "seeds", "-a", "niche=fitness", "-a", f"seeds={seeds}",
+           *settings_args(settings)]
+    env = crawl_env(server.proxy_url, {"LINKSPIDER_DB": str(db), "RENDER": "never"})
+    return run_measured(name, cmd, cwd=ROOT, env=env, log_path=work / f"{name}.log", timeout=timeout,
+                        server_pid=server.proc.pid)
+
+
+def db_size_mb(db: Path) -> float:
+    return sum(p.stat().st_size for p in db.parent.glob(db.name + "*")) / 1e6
+
+
+def print_table(runs: list[Run]) -> None:
+    print(f"{'crawl':<12}{'pages':>9}{'seconds':>10}{'pages/s':>10}{'peak RSS MB':>13}"
+          f"{'CPU %':>8}{'CPU ms/page':>13}{'server CPU %':>14}")
+    for r in runs:
+        cpu = 100 * r.cpu_seconds / r.wall_seconds if r.wall_seconds else 0
+        srv = 100 * r.server_cpu_seconds / r.wall_seconds if r.wall_seconds else 0
+        print(f"{r.name:<12}{r.pages:>9}{r.elapsed:>10.1f}{r.pages_per_s:>10.1f}{r.peak_rss_mb:>13.1f}"
+              f"{cpu:>8.0f}{r.cpu_ms_per_page:>13.2f}{srv:>14.1f}")
+
+
+def check(run: Run, expected: int) -> bool:
+    ok = run.returncode == 0 and run.stats
+    if not ok:
+        print(f"\n{run.name} crawl failed (exit {run.returncode}); last lines of {run.log_path}:\n{log_tail(run)}",
+              file=sys.stderr)
+        return False
+    if run.pages != expected:
+        print(f"note: {run.name} fetched {run.pages} pages of {expected}", file=sys.stderr)
+    errors = int(run.stats.get("log_count/ERROR", 0))
+    if errors:
+        print(f"note: {run.name} logged {errors} errors (see {run.log_path})", file=sys.stderr)
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--pages", type=int, default=20_000, help="pages in the web (default 20000)")
+    ap.add_argument("--sites", type=int, default=None, help="sites in the web (default pages/10)")
+    ap.add_argument("--concurrency", type=int, default=32, help="CONCURRENT_REQUESTS (and per domain)")
+    ap.add_argument("--keep", action="store_true", help="keep the work directory (database, logs)")
+    ap.add_argument("--workdir", type=Path, default=None, help="work directory (default: a temporary one)")
+    ap.add_argument("--only", choices=("bare", "linkspider"), default=None, help="run one crawl only")
+    ap.add_argument("--capacity-seconds", type=float, default=3.0, help="length of the server load test")
+    ap.add_argument("--timeout", type=float, default=3600, help="kill a crawl after this many seconds")
+    args = ap.parse_args(argv)
+
+    web = BenchWeb(args.pages, args.sites)
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="crawlbench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    seeds, db = work / "seeds.txt", work / "linkspider.db"
+    write_seeds(web, seeds)
+    budget = 2 * web.max_pages_per_site + 10  # above the pages per site: the walk fetches them all
+    print_machine()
+    print("load average before: %.2f %.2f %.2f (other work on the machine skews the figures)" % os.getloadavg())
+    print(f"web: {web.pages} pages on {len(web.sites)} sites (up to {web.max_pages_per_site} per site), "
+          f"30-100 KB each; concurrency {args.concurrency}; robots.txt obeyed in both crawls")
+    runs: list[Run] = []
+    ok = True
+    try:
+        with ServerProcess(args.pages, args.sites) as server:
+            cap = measure_capacity(web, server.port, seconds=args.capacity_seconds)
+            print(f"server capacity: {cap['req_per_s']:.0f} req/s, {cap['mb_per_s']:.0f} MB/s "
+                  f"(avg page {cap['avg_kb']:.0f} KB; asyncio server in its own process, keep-alive, "
+                  f"32 client connections from another process)")
+            if args.only in (None, "bare"):
+                runs.append(run_bare(server, seeds, work, args.concurrency, args.timeout))
+                ok &= check(runs[-1], web.pages)
+            if args.only in (None, "linkspider"):
+                runs.append(run_linkspider(server, seeds, work, db, args.concurrency, budget, args.timeout))
+                ok &= check(runs[-1], web.pages)
+        print()
+        print_table(runs)
+        by = {r.name: r for r in runs}
+        if "bare" in by and "linkspider" in by and by["bare"].pages_per_s:
+            ratio = by["linkspider"].pages_per_s / by["bare"].pages_per_s
+            verdict = "met" if ratio >= TARGET_RATIO else "MISSED"
+            print(f"ratio linkspider/bare: {ratio:.2f} (target >= {TARGET_RATIO}: {verdict})")
+            # Both crawlers are CPU-bound: CPU time per page does not depend on what else
+            # runs on the machine, wall-clock pages/s does.
+            cpu_ratio = by["bare"].cpu_ms_per_page / by["linkspider"].cpu_ms_per_page
+            print(f"ratio by CPU time per page: {cpu_ratio:.2f} (less sensitive to other load on the machine)")
+            per_page = by["linkspider"].cpu_ms_per_page - by["bare"].cpu_ms_per_page
+            print(f"linkspider's extra cost: {per_page:.2f} CPU ms/page (bare {by['bare'].cpu_ms_per_page:.2f})")
+        if "linkspider" in by:
+            stored = int(by["linkspider"].stats.get("linkspider/stored_pages", 0))
+            print(f"database: {db_size_mb(db):.1f} MB, {stored} pages stored")
+        if args.keep:
+            print(f"kept: {work}")
+    finally:
+        if not args.keep and args.workdir is None:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
