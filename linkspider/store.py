@@ -229,11 +229,12 @@ class Store:
                 # A new site gets its first_seen and default outreach fields once;
                 # later crawls touch only the crawl's own columns.
                 db["sites"].insert_all(sites_new.values(), pk="domain", ignore=True)
-                db.execute(
-                    f"UPDATE sites SET last_seen = ?, last_crawled = ? WHERE domain IN "
-                    f"({','.join('?' * len(sites_new))})",
-                    [ts, ts, *sites_new],
-                ) if sites_new else None
+                if sites_new:
+                    db.execute(
+                        f"UPDATE sites SET last_seen = ?, last_crawled = ? WHERE domain IN "
+                        f"({','.join('?' * len(sites_new))})",
+                        [ts, ts, *sites_new],
+                    )
                 for domain, home in homes.items():
                     if home.status and 200 <= home.status < 300:
                         db.execute(

@@ -108,17 +108,13 @@ def test_a_german_niche_profile_finds_the_german_guest_post_page(fakeweb: Any, f
 
 
 def test_phrase_in_passing_and_link_sellers_are_not_write_for_us_sites(
-        guestposts: CrawlResult, fitness: list[dict[str, Any]]) -> None:
+        guestposts: CrawlResult, fitness: list[dict[str, Any]], fakeweb: Any) -> None:
     marked = {d for (d,) in rows(guestposts.db, "SELECT DISTINCT domain FROM signals WHERE kind = 'write_for_us'")}
     in_passing = [s for s in fitness if s["mentions_write_for_us_in_passing"] and not s["write_for_us_url"]]
     assert in_passing
     assert not {s["domain"] for s in in_passing} & marked
     everything = {d for (d,) in rows(guestposts.db, "SELECT domain FROM sites")}
-    assert not everything & set(guestposts_platforms(fitness))
-
-
-def guestposts_platforms(fitness: list[dict[str, Any]]) -> list[str]:
-    return ["facebook.com", "twitter.com", "wikipedia.org", "amazon.com"]
+    assert not everything & set(fakeweb.web.manifest["platforms"])
 
 
 def test_roundups_finds_roundup_sites_and_snowballs(roundups: CrawlResult, fitness: list[dict[str, Any]],

@@ -250,10 +250,7 @@ class SearchSpider(SiteWalkSpider):
         """Walk on from a candidate page: its site's home page, then the best links."""
         parts = urlsplit(response.url)
         home = f"{parts.scheme}://{parts.netloc}/"
-        seen = self._seen.setdefault(site, set())
-        if canonicalize_url(home) not in seen and self._used.get(site, 0) < self.page_budget:
-            seen.add(canonicalize_url(home))
-            self._used[site] = self._used.get(site, 0) + 1
+        if self.claim(site, home):
             yield self.page_request(home, {"site": site, "site_depth": 0, "is_home": True})
         yield from self.follow_links(response, site, 0)
 

@@ -276,11 +276,19 @@ class SiteWalkSpider(scrapy.Spider):
             is_entry = key == canonicalize_url(home)
             home_meta = {**meta, "is_home": True, **((entry_meta or {}) if is_entry else {})}
             requests.append(self.page_request(home, home_meta))
-        if key not in self._seen[site] and self._used[site] < self.page_budget:
-            self._seen[site].add(key)
-            self._used[site] += 1
+        if self.claim(site, url):
             requests.append(self.page_request(url, {**meta, **(entry_meta or {})}, priority=100))
         return requests
+
+    def claim(self, site: str, url: str) -> bool:
+        """Spend one page of the site's budget on ``url``; False if seen already or the budget is spent."""
+        seen = self._seen.setdefault(site, set())
+        key = canonicalize_url(url)
+        if key in seen or self._used.get(site, 0) >= self.page_budget:
+            return False
+        seen.add(key)
+        self._used[site] = self._used.get(site, 0) + 1
+        return True
 
     def page_request(self, url: str, meta: dict[str, Any], *, priority: int = 0, dont_filter: bool = True,
                      callback: Any = None) -> scrapy.Request:
@@ -412,7 +420,6 @@ class SiteWalkSpider(scrapy.Spider):
         yield from self.walk_site(url, discovery)
 
     def follow_links(self, response: HtmlResponse, site: str, depth: int) -> Iterator[scrapy.Request]:
-        seen = self._seen.setdefault(site, set())
         links = []
         for a in response.css("a[href]"):
             href = a.attrib.get("href", "").strip()
@@ -446,11 +453,8 @@ class SiteWalkSpider(scrapy.Spider):
                 break
             if ranked.value < LOW_VALUE and left <= max(1, self.page_budget // 4):
                 continue
-            key = canonicalize_url(ranked.url)
-            if key in seen:
+            if not self.claim(site, ranked.url):
                 continue
-            seen.add(key)
-            self._used[site] = self._used.get(site, 0) + 1
             yield self.page_request(ranked.url, {"site": site, "site_depth": depth + 1, "link_kind": ranked.kind},
                                     priority=ranked.value, dont_filter=False)
 
