@@ -93,7 +93,7 @@ def score_site(site: dict[str, Any], weights: dict[str, float] | None = None,
 
     # Contact.
     contacts = site.get("contacts", [])
-    emails = [c for c in contacts if c["kind"] == "email"]
+    emails = sorted((c for c in contacts if c["kind"] == "email"), key=_email_rank)
     personal = [c for c in emails if c["own_domain"] and not c["role"]]
     role = [c for c in emails if c["own_domain"] and c["role"]]
     if personal:
@@ -189,12 +189,32 @@ def _clamp(points: float) -> int:
     return int(round(max(0.0, min(100.0, points))))
 
 
+# Shared inboxes, best for a pitch first: an editor or submissions address is
+# read by the person who decides; support@ or billing@ is not.
+_PITCH_INBOXES = ("editor", "editorial", "submission", "submit", "contribut", "guest", "write", "pitch",
+                  "outreach", "content", "writers", "stories", "ideas", "collab", "redak", "redac")
+_WRONG_INBOXES = ("noreply", "donotreply", "no-reply", "support", "help", "billing", "account", "legal",
+                  "privacy", "abuse", "postmaster", "hostmaster", "security", "jobs", "careers", "hr",
+                  "order", "shop", "store", "booking", "reservation", "customer", "care", "service",
+                  "sales", "webmaster", "admin")
+
+
+def _email_rank(contact: dict[str, Any]) -> tuple[Any, ...]:
+    """Personal on the site's domain, then its inboxes (pitch, general, wrong), then others; then A-Z.
+
+    A function of the address alone, so the choice does not depend on which
+    page the crawl happened to fetch first.
+    """
+    value = str(contact["value"])
+    local = value.split("@", 1)[0]
+    inbox = (0 if local.startswith(_PITCH_INBOXES) else 2 if local.startswith(_WRONG_INBOXES) else 1)
+    return (not contact["own_domain"], bool(contact["role"]), inbox if contact["role"] else 0, value)
+
+
 def best_emails(contacts: list[dict[str, Any]]) -> list[str]:
-    """Emails best-first: personal on the site's domain, role on it, then others."""
-    emails = [c for c in contacts if c["kind"] == "email"]
-    emails.sort(key=lambda c: (not c["own_domain"], bool(c["role"])))
+    """Emails best-first: personal on the site's domain, role on it (pitch inboxes first), then others."""
     seen: list[str] = []
-    for c in emails:
+    for c in sorted((c for c in contacts if c["kind"] == "email"), key=_email_rank):
         if c["value"] not in seen:
             seen.append(c["value"])
     return seen

@@ -6,7 +6,7 @@ from datetime import date
 
 from linkspider.extract import extract_page
 from linkspider.relevance import NicheQuery, PageRelevance, page_relevance, site_relevance
-from linkspider.score import score_site
+from linkspider.score import best_emails, score_site
 
 FITNESS = NicheQuery.from_profile({"fitness": 1.0, "workout": 1.0, "strength training": 1.0, "gym": 0.8},
                                   ["casino", "payday loan"])
@@ -116,3 +116,18 @@ def test_unreachable_sites_score_zero_with_the_reason() -> None:
     s = site("dead.com")
     s["pages"], s["last_error"] = [], "HTTP 500"
     assert score(s)["score"] == 0 and score(s)["score_why"] == "not reachable (HTTP 500)"
+
+
+def test_the_best_email_is_chosen_by_address_not_by_the_order_pages_were_fetched() -> None:
+    def email(value: str, own: bool = True, role: bool = True) -> dict[str, object]:
+        return {"kind": "email", "value": value, "own_domain": own, "role": role, "source_url": "", "detail": ""}
+
+    found = [email("support@a.com"), email("hi@a.com"), email("jane@gmail.com", own=False, role=False),
+             email("editor@a.com"), email("submissions@a.com"), email("tom@a.com", role=False)]
+    best = ["tom@a.com", "editor@a.com", "submissions@a.com", "hi@a.com", "support@a.com", "jane@gmail.com"]
+    assert best_emails(found) == best
+    assert best_emails(found[::-1]) == best  # the crawl order does not matter
+    roles = [c for c in found if c["role"] and c["own_domain"]]
+    for contacts in (roles, roles[::-1]):
+        why = score(site("a.com", signals=("write_for_us",)) | {"contacts": contacts})["score_why"]
+        assert "role email editor@a.com" in why
