@@ -1,7 +1,8 @@
 """The items that flow from spiders into the pipelines.
 
 A spider yields one ``PageItem`` per fetched (or failed) page. The extract
-pipeline adds ``facts`` and drops the HTML, the score pipeline adds nothing per
+middleware (in a worker process) or the extract pipeline adds ``facts`` and
+drops the HTML, the score pipeline adds nothing per
 page (scores are per site, computed by the store), the store pipeline writes.
 """
 
@@ -31,18 +32,21 @@ class PageItem:
     niche: str
     status: int | None = None  # HTTP status; None when the fetch failed
     error: str = ""  # why there is no page: "HTTP 500", "DNS lookup failed", ...
-    html: str = ""  # decoded HTML; emptied by the extract pipeline
+    html: str = ""  # decoded HTML; emptied once the page is extracted
     requested_url: str = ""
     depth: int = 0
     is_home: bool = False
     discovery: Discovery | None = None
     # Competitor domains this page is expected to link to (from a backlink
-    # export): the extract pipeline checks each link is still there.
+    # export): extraction checks each link is still there.
     verify_competitors: list[str] = field(default_factory=list)
     # Of those, the ones only *possibly* linked (an export without a target
     # column, such as Search Console's): "gone" is not recorded for them.
     verify_optional: list[str] = field(default_factory=list)
     facts: dict[str, Any] = field(default_factory=dict)
+    # True once extraction has run (in a worker or in the pipeline), even if it
+    # failed and left ``facts`` empty: nothing extracts the page again.
+    extracted: bool = False
 
 
 @dataclass

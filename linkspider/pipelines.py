@@ -1,7 +1,8 @@
 """Item pipelines: extract -> score -> store. Thin glue, in ITEM_PIPELINES order.
 
-``ExtractPipeline`` runs the pure extractors over a page's HTML and drops the
-HTML; ``ScorePipeline`` scores the page against the crawl's niche (BM25
+``ExtractPipeline`` runs the pure extractors over the pages that were not
+extracted in a worker process (``linkspider/middlewares/extract.py``) and drops
+the HTML; ``ScorePipeline`` scores the page against the crawl's niche (BM25
 relevance, competitor links); ``StorePipeline`` writes pages in batches and,
 after each batch, scores the sites it touched. Settings read: LINKSPIDER_DB,
 LINKSPIDER_BATCH_SIZE, LINKSPIDER_FLUSH_SECONDS, SCORE_WEIGHTS, LINKSPIDER_TODAY.
@@ -21,9 +22,8 @@ from typing import Any
 
 from scrapy.utils.defer import deferred_from_coro
 
-from linkspider.extract import extract_page
+from linkspider.extract_pool import page_facts
 from linkspider.items import DiscoveryItem, FrontierItem, PageItem, QueryItem
-from linkspider.backlinks import verify_links
 from linkspider.domains import registrable_domain
 from linkspider.relevance import NicheQuery, page_relevance
 from linkspider.score import parse_today, score_site
@@ -33,7 +33,11 @@ logger = logging.getLogger(__name__)
 
 
 class ExtractPipeline:
-    """Facts from HTML: emails, contact routes, page kinds, dates, outbound links."""
+    """Facts from HTML for the pages the extract middleware left here (no workers), and the HTML dropped.
+
+    With EXTRACT_WORKERS > 0 the pages arrive extracted (``item.extracted``);
+    this pipeline then only records competitor links of pages that are gone.
+    """
 
     def __init__(self, crawler: Any) -> None:
         self.stats = crawler.stats
@@ -43,7 +47,7 @@ class ExtractPipeline:
         return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
-        if not isinstance(item, PageItem):
+        if not isinstance(item, PageItem) or item.extracted:
             return item
         if not item.html:
             if item.verify_competitors:  # the referring page is gone, and its links with it
@@ -53,18 +57,13 @@ class ExtractPipeline:
             return item
         try:
             # A spider that had to classify the page already extracted it: not twice.
-            item.facts = item.facts or extract_page(item.html, item.url)
-            if item.verify_competitors:
-                item.facts["competitor_links"] = [
-                    {"competitor": check.competitor, "url": check.target_url or "", "anchor": check.anchor,
-                     "rel": check.rel, "status": check.status}
-                    for check in verify_links(item.html, item.url, item.verify_competitors)
-                    if not (check.status == "gone" and check.competitor in item.verify_optional)]
+            item.facts = page_facts(item.html, item.url, item.verify_competitors, item.verify_optional,
+                                    item.facts or None)
         except Exception:  # an extractor bug must not lose the page
             logger.exception("extraction failed on %s; page kept without facts", item.url)
             self.stats.inc_value("linkspider/extract_errors")
             item.facts = {}
-        item.html = ""
+        item.html, item.extracted = "", True
         if item.facts.get("emails"):
             self.stats.inc_value("linkspider/pages_with_email")
         return item

@@ -71,7 +71,22 @@ SPIDER_MIDDLEWARES = {
     "linkspider.middlewares.limits.TrapFilterMiddleware": 950,
     # Records the crawl's frontier when LINKSPIDER_JOB is set (resume after a kill).
     "linkspider.checkpoint.CheckpointMiddleware": 900,
+    # Next to the spider: extracts each page in a worker process (EXTRACT_WORKERS)
+    # before the checkpoint records the response as done.
+    "linkspider.middlewares.extract.ExtractMiddleware": 980,
 }
+# Worker processes that extract pages (linkspider/extract_pool.py), so the crawl
+# process only fetches, follows links and stores. None: one worker when the
+# machine has a second core, else none. 0: extract in the crawl process (the
+# extract pipeline). More than one helps only where the crawl process itself
+# has cores to spare (the crawl process is the bottleneck on 2 cores).
+EXTRACT_WORKERS: int | None = None
+# Seconds one page may take in a worker; past it the worker is stopped, the page
+# kept without facts, and a new worker takes the pages queued behind it.
+EXTRACT_TIMEOUT = 60.0
+# Workers that die (OOM killer, a crash on a hostile page) are replaced this
+# many times; after that pages are extracted in the crawl process.
+EXTRACT_MAX_RESTARTS = 10
 # Prospect URLs (links, search results, seeds, backlink exports, redirects) that
 # point at private, loopback, link-local, multicast, reserved or cloud-metadata
 # addresses - or at names resolving to them - are refused. True turns it off.

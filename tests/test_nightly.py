@@ -75,7 +75,8 @@ def night(fakeweb: Any, seeds: Path, tmp_path_factory: pytest.TempPathFactory) -
     db = folder / "ls.db"
     # Slow enough to be caught halfway: one request at a time per site, 50 ms apart.
     slow = {**SETTINGS, "DOWNLOAD_DELAY": "0.05", "CONCURRENT_REQUESTS_PER_DOMAIN": "1",
-            "CONCURRENT_REQUESTS": "4", "LINKSPIDER_JOB": "fitness-seeds", "LINKSPIDER_FLUSH_SECONDS": "0.5"}
+            "CONCURRENT_REQUESTS": "4", "LINKSPIDER_JOB": "fitness-seeds", "LINKSPIDER_FLUSH_SECONDS": "0.5",
+            "EXTRACT_WORKERS": "1"}
     cmd = [sys.executable, "-m", "scrapy", "crawl", "seeds", "-a", "niche=fitness", "-a", f"seeds={seeds}"]
     for key, value in slow.items():
         cmd += ["-s", f"{key}={value}"]
@@ -93,13 +94,44 @@ def night(fakeweb: Any, seeds: Path, tmp_path_factory: pytest.TempPathFactory) -
                     break
                 time.sleep(0.05)  # polling the database, bounded by the deadline
             assert proc.poll() is None, "the crawl ended before it could be killed"
+            workers = children(proc.pid)  # the extraction worker (EXTRACT_WORKERS)
             os.kill(proc.pid, signal.SIGKILL)
         finally:
             proc.wait(timeout=10)
+        orphans = wait_until_gone(workers, deadline=time.monotonic() + 30)
     killed_pages = rows(db, "SELECT count(*) FROM pages")[0][0]
     pending = rows(db, "SELECT count(*) FROM frontier WHERE job = 'fitness-seeds' AND state = 'pending'")[0][0]
     result = nightly(fakeweb, db, plan(folder / "plan.toml", seeds), folder)
-    return {"db": db, "folder": folder, "killed_pages": killed_pages, "pending": pending, "result": result}
+    return {"db": db, "folder": folder, "killed_pages": killed_pages, "pending": pending, "result": result,
+            "workers": workers, "orphans": orphans}
+
+
+def children(pid: int) -> list[int]:
+    out = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        out += [int(c) for c in (task / "children").read_text().split()]
+    return out
+
+
+def wait_until_gone(pids: list[int], deadline: float) -> list[int]:
+    """The PIDs still running at the deadline (polled)."""
+    left = list(pids)
+    while left and time.monotonic() < deadline:
+        left = [p for p in left if Path(f"/proc/{p}").exists() and "Z" not in _state(p)]
+        time.sleep(0.05)  # polling /proc, bounded by the deadline
+    return left
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return "Z"
+
+
+def test_a_killed_crawl_leaves_no_extraction_worker_behind(night: dict[str, Any]) -> None:
+    assert len(night["workers"]) == 1  # the one worker it was given...
+    assert night["orphans"] == []  # ...which read end-of-file and exited when its crawl was killed
 
 
 def test_a_killed_crawl_resumes_and_loses_nothing(night: dict[str, Any], reference: CrawlResult) -> None:

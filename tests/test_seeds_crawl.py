@@ -9,6 +9,7 @@ second run the next night adds no duplicates and keeps their notes.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -236,3 +237,27 @@ def test_page_kinds_on_the_crawled_web(first_crawl: CrawlResult, fitness_sites: 
     genuine = [s for s in fitness_sites if s["write_for_us_kind"] == "genuine" and s["reachable"]]
     found = [s for s in genuine if (s["domain"], "write_for_us") in signals]
     assert len(found) >= 0.95 * len(genuine)
+
+
+def test_extracting_in_a_worker_process_finds_exactly_what_the_crawl_process_finds(
+        first_crawl: CrawlResult, fakeweb: Any, seed_file: Path, tmp_path: Path) -> None:
+    """EXTRACT_WORKERS=0 (all in the crawl process) against the first crawl, extracted in one worker."""
+    inline = run_crawl("seeds", fakeweb.proxy_url, tmp_path / "inline.db", "niche=fitness", f"seeds={seed_file}",
+                       settings={"EXTRACT_WORKERS": "0"})
+    assert inline.returncode == 0, inline.log[-3000:]
+    for sql in ("SELECT domain, kind, value FROM contacts ORDER BY 1, 2, 3",
+                "SELECT domain, kind, url FROM signals ORDER BY 1, 2, 3",
+                "SELECT url, status, error, title, published FROM pages ORDER BY 1",
+                "SELECT domain, score, score_why, relevance, niche_pages FROM sites ORDER BY 1"):
+        assert rows(first_crawl.db, sql) == rows(inline.db, sql), sql
+    assert len(rows(inline.db, "SELECT * FROM contacts")) > 50
+
+    def stat(db: Path, name: str) -> Any:
+        return json.loads(rows(db, "SELECT stats FROM runs ORDER BY id LIMIT 1")[0][0]).get(name)  # the first run
+
+    pages = stat(first_crawl.db, "linkspider/pages")
+    assert stat(first_crawl.db, "linkspider/extract/workers") == 1
+    assert stat(first_crawl.db, "linkspider/extract/worker_pages") == pages > 300
+    assert stat(first_crawl.db, "linkspider/extract/worker_cpu_seconds") > 0
+    assert stat(inline.db, "linkspider/extract/worker_pages") is None
+    assert stat(first_crawl.db, "linkspider/pages_with_email") == stat(inline.db, "linkspider/pages_with_email")

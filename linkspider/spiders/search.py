@@ -29,7 +29,6 @@ from twisted.python.failure import Failure
 from w3lib.url import canonicalize_url
 
 from linkspider.domains import registrable_domain
-from linkspider.extract import extract_page
 from linkspider.footprints import build_queries, niche_footprints
 from linkspider.checkpoint import errback_checkpoint
 from linkspider.items import Discovery, DiscoveryItem, PageItem, QueryItem
@@ -225,17 +224,15 @@ class SearchSpider(SiteWalkSpider):
                                 priority=50, callback=self.parse_candidate)
 
     def parse_candidate(self, response: Response) -> Iterator[Any]:
-        """Classify the page, keep it, then walk its site fully if it is what we searched for."""
-        items = list(self.parse_page(response, follow=False))
-        for item in items:
-            if isinstance(item, PageItem) and item.html:
-                item.facts = item.facts or extract_page(item.html, item.url)
-        yield from items
-        page = next((i for i in items if isinstance(i, PageItem)), None)
-        if page is None or not page.facts or not isinstance(response, HtmlResponse):
+        """Keep the page; page_extracted() classifies it and walks its site if it is what we searched for."""
+        yield from self.parse_page(response, follow=False)
+
+    def page_extracted(self, response: Response, item: PageItem) -> Iterator[Any]:
+        yield from super().page_extracted(response, item)
+        if not response.meta.get("candidate") or not item.facts or not isinstance(response, HtmlResponse):
             return
-        site = page.domain
-        confirmed = bool(page.facts.get(self.confirm_fact))
+        site = item.domain
+        confirmed = bool(item.facts.get(self.confirm_fact))
         stats = self.crawler.stats
         stats.inc_value(f"linkspider/candidates/{'confirmed' if confirmed else 'unconfirmed'}")
         if not confirmed:
@@ -243,7 +240,7 @@ class SearchSpider(SiteWalkSpider):
             self._used[site] = max(self._used.get(site, 1), self.page_budget - self.unconfirmed_budget + 1)
         if response.meta.get("candidate") == "snowball":
             self.snowball_origin.add(site)  # one step deep: its own roundups do not snowball
-        yield from self.snowball_from(page)
+        yield from self.snowball_from(item)
         yield from self.expand_site(response, site)
 
     def expand_site(self, response: HtmlResponse, site: str) -> Iterator[scrapy.Request]:

@@ -28,7 +28,6 @@ from w3lib.url import canonicalize_url
 
 from linkspider.checkpoint import errback_checkpoint, restore
 from linkspider.domains import registrable_domain
-from linkspider.extract import extract_page
 from linkspider.items import Discovery, DiscoveryItem, PageItem
 from linkspider.linkrank import rank_links
 from linkspider.niches import Blocklist, NicheError, NicheProfile, load_niche
@@ -312,8 +311,6 @@ class SiteWalkSpider(scrapy.Spider):
             if needs_render(item.html, None) in ("empty_app_root", "noscript"):
                 stats.inc_value("linkspider/render/not_worth_it")
             return None
-        if not item.facts:  # decided here, kept for the pipeline (extracted once)
-            item.facts = extract_page(item.html, item.url)
         reason = needs_render(item.html, item.facts)
         if reason is None:
             return None
@@ -371,22 +368,28 @@ class SiteWalkSpider(scrapy.Spider):
         self.crawler.stats.inc_value("linkspider/pages")
         if meta.get("playwright"):
             self.crawler.stats.inc_value("linkspider/render/rendered")
-        render = self.render_request(response, item)
-        snowball = list(self.maybe_snowball(item, meta))
-        yield item
-        if render is not None:
-            yield render
-        yield from snowball
+        yield item  # extracted next (ExtractMiddleware), then page_extracted() decides what else to fetch
         if follow and item.depth < self.max_depth:
             yield from self.follow_links(response, site, item.depth)
+
+    def page_extracted(self, response: Response, item: PageItem) -> Iterator[Any]:
+        """What a page's facts make worth fetching: the page rendered in the browser, the sites it snowballs to.
+
+        Called by ``ExtractMiddleware`` once the page is extracted (in a worker
+        process, or here), while the HTML is still on the item.
+        """
+        if not isinstance(response, HtmlResponse):
+            return
+        render = self.render_request(response, item)
+        if render is not None:
+            yield render
+        yield from self.maybe_snowball(item, response.meta)
 
     # ------------------------------------------------------------ snowballing
     def maybe_snowball(self, item: PageItem, meta: dict[str, Any]) -> Iterator[Any]:
         """Pages the walk reached through a roundup/resources link may snowball."""
         if not self.snowball or meta.get("link_kind") not in ("roundup", "resources"):
             return
-        if not item.facts:  # classified here, kept for the pipeline (extracted once)
-            item.facts = extract_page(item.html, item.url)
         yield from self.snowball_from(item)
 
     def snowball_from(self, page: PageItem) -> Iterator[Any]:
