@@ -1,9 +1,11 @@
 """Shared by the crawl benchmarks: run a crawler subprocess and measure it.
 
 ``run_measured()`` starts a command, samples its resident memory from
-``/proc/PID/status`` twice a second, reaps it with ``os.wait4`` (whose rusage
-gives the peak RSS, ``ru_maxrss``, and the CPU time of exactly that process) and
-reads the final Scrapy stats dump from its log. ``machine()`` describes the host.
+``/proc/PID/status`` twice a second - and that of its child processes (the
+extraction workers), summed - reaps it with ``os.wait4`` (whose rusage gives
+the peak RSS, ``ru_maxrss``, and the CPU time of exactly that process) and
+reads the final Scrapy stats dump from its log, where the workers' own CPU
+time and peak RSS are (``linkspider/extract/worker_*``). ``machine()`` describes the host.
 Standard library only.
 """
 
@@ -60,6 +62,7 @@ class Run:
     stats: dict[str, float]
     log_path: Path
     samples: list[tuple[float, float]] = field(default_factory=list)  # (seconds since start, RSS MB)
+    tree_samples: list[float] = field(default_factory=list)  # RSS MB of the crawler and its children together
     progress: list[tuple[float, int]] = field(default_factory=list)  # (seconds since start, pages crawled)
     server_cpu_seconds: float = 0.0
 
@@ -80,6 +83,17 @@ class Run:
     def cpu_ms_per_page(self) -> float:
         return 1000 * self.cpu_seconds / self.pages if self.pages else 0.0
 
+    @property
+    def worker_cpu_ms_per_page(self) -> float:
+        """CPU time of the extraction workers per page (0 without workers)."""
+        cpu = self.stats.get("linkspider/extract/worker_cpu_seconds", 0.0)
+        return 1000 * cpu / self.pages if self.pages else 0.0
+
+    @property
+    def peak_tree_rss_mb(self) -> float:
+        """Peak of crawler + workers RSS summed (sampled), at least the crawler's own peak."""
+        return max([self.peak_rss_mb, *self.tree_samples])
+
     def rss_at(self, t: float) -> float:
         """RSS (MB) of the last sample at or before ``t`` seconds."""
         best = 0.0
@@ -88,6 +102,16 @@ class Run:
                 break
             best = mb
         return best
+
+
+def _children(pid: int) -> list[int]:
+    out: list[int] = []
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            out += [int(c) for c in (task / "children").read_text().split()]
+    except OSError:
+        pass
+    return out
 
 
 def _rss_mb(pid: int) -> float:
@@ -125,6 +149,7 @@ def run_measured(name: str, cmd: list[str], *, cwd: Path, env: dict[str, str], l
     t0 = time.perf_counter()
     wall0 = time.time()
     samples: list[tuple[float, float]] = []
+    tree: list[float] = []
     with open(log_path, "w", encoding="utf-8") as log:
         proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
         status, rusage = 0, None
@@ -134,6 +159,7 @@ def run_measured(name: str, cmd: list[str], *, cwd: Path, env: dict[str, str], l
                 break
             now = time.perf_counter() - t0
             samples.append((now, _rss_mb(proc.pid)))
+            tree.append(samples[-1][1] + sum(_rss_mb(c) for c in _children(proc.pid)))
             if now > timeout:
                 os.kill(proc.pid, signal.SIGKILL)
                 _, status, rusage = os.wait4(proc.pid, 0)
@@ -150,7 +176,7 @@ def run_measured(name: str, cmd: list[str], *, cwd: Path, env: dict[str, str], l
     return Run(name=name, returncode=proc.returncode, wall_seconds=wall,
                peak_rss_mb=rusage.ru_maxrss / 1024 if rusage else 0.0,
                cpu_seconds=(rusage.ru_utime + rusage.ru_stime) if rusage else 0.0,
-               stats=parse_stats(text), log_path=log_path, samples=samples, progress=progress,
+               stats=parse_stats(text), log_path=log_path, samples=samples, tree_samples=tree, progress=progress,
                server_cpu_seconds=server_cpu)
 
 

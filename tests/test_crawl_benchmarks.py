@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -44,19 +45,28 @@ def test_sites_have_a_registrable_domain() -> None:
 
 
 def test_throughput_benchmark_smoke() -> None:
-    out = run("benchmarks/crawl_throughput.py", "--pages", "300", "--capacity-seconds", "0.5")
+    out = run("benchmarks/crawl_throughput.py", "--pages", "300", "--capacity-seconds", "0.5", "--inline")
     assert "server capacity:" in out and "req/s" in out
-    for crawl in ("bare", "linkspider"):
-        row = re.search(rf"^{crawl}\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)", out, re.M)
+    rows = {}
+    for crawl in ("bare", "linkspider", "inline"):
+        # pages, seconds, pages/s, peak RSS MB, +workers MB, CPU %, CPU ms/page, worker ms/page
+        row = re.search(rf"^{crawl}\s+(\d+)" + r"\s+([\d.]+)" * 7, out, re.M)
         assert row, out
         assert int(row.group(1)) == 300  # every page fetched, robots.txt not counted
         assert float(row.group(4)) > 0  # peak RSS
+        rows[crawl] = [float(g) for g in row.groups()]
+    if (os.cpu_count() or 1) > 1:  # EXTRACT_WORKERS' default: a worker when there is a second core
+        # The default crawl extracted in a worker process, whose memory and CPU time are counted...
+        assert rows["linkspider"][4] > rows["linkspider"][3] and rows["linkspider"][7] > 0
+    # ...and neither the bare spider nor the EXTRACT_WORKERS=0 crawl has one.
+    assert rows["bare"][7] == 0 and rows["inline"][7] == 0
     assert re.search(r"ratio linkspider/bare: [\d.]+", out)
+    assert re.search(r"ratio with EXTRACT_WORKERS=0 .*: [\d.]+", out)
     assert "database:" in out
 
 
 def test_memory_benchmark_smoke() -> None:
     out = run("benchmarks/crawl_memory.py", "--pages", "300")
-    assert re.search(r"peak RSS: [\d.]+ MB", out)
+    assert re.search(r"peak RSS: [\d.]+ MB, crawl process and extraction workers together", out)
     assert re.search(r"database: [\d.]+ MB", out)
     assert "pages 300" in out  # rows in the pages table
