@@ -56,10 +56,11 @@ def write_seeds(web: BenchWeb, path: Path) -> None:
     path.write_text("# benchmark web\n" + "\n".join(web.seed_urls()) + "\n", encoding="utf-8")
 
 
-def run_bare(server: ServerProcess, seeds: Path, work: Path, concurrency: int, timeout: float) -> Run:
+def run_bare(server: ServerProcess, seeds: Path, work: Path, concurrency: int, timeout: float,
+             extra: dict[str, str] | None = None) -> Run:
     # Outside the project directory: Scrapy's defaults plus the shared settings, nothing of linkspider.
     cmd = [python(), "-m", "scrapy", "runspider", str(HERE / "_bare_spider.py"), "-a", f"seeds={seeds}",
-           *settings_args(common_settings(concurrency))]
+           *settings_args({**common_settings(concurrency), **(extra or {})})]
     return run_measured("bare", cmd, cwd=work, env=crawl_env(server.proxy_url), log_path=work / "bare.log",
                         timeout=timeout, server_pid=server.proc.pid)
 
@@ -117,7 +118,12 @@ def main(argv: list[str] | None = None) -> int:
                     help="also crawl with EXTRACT_WORKERS=0 (extraction in the crawl process), for comparison")
     ap.add_argument("--capacity-seconds", type=float, default=3.0, help="length of the server load test")
     ap.add_argument("--timeout", type=float, default=3600, help="kill a crawl after this many seconds")
+    ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                    help="extra Scrapy setting for the linkspider crawls (repeatable), to try a change")
+    ap.add_argument("--bare-set", action="append", default=[], metavar="NAME=VALUE",
+                    help="extra Scrapy setting for the bare crawl (repeatable), e.g. CONCURRENT_ITEMS=1")
     args = ap.parse_args(argv)
+    extra = dict(s.split("=", 1) for s in args.set)
 
     web = BenchWeb(args.pages, args.sites)
     work = args.workdir or Path(tempfile.mkdtemp(prefix="crawlbench-"))
@@ -138,15 +144,17 @@ def main(argv: list[str] | None = None) -> int:
                   f"(avg page {cap['avg_kb']:.0f} KB; asyncio server in its own process, keep-alive, "
                   f"32 client connections from another process)")
             if args.only in (None, "bare"):
-                runs.append(run_bare(server, seeds, work, args.concurrency, args.timeout))
+                runs.append(run_bare(server, seeds, work, args.concurrency, args.timeout,
+                                     dict(s.split("=", 1) for s in args.bare_set)))
                 ok &= check(runs[-1], web.pages)
             if args.only in (None, "linkspider"):
-                runs.append(run_linkspider(server, seeds, work, db, args.concurrency, budget, args.timeout))
+                runs.append(run_linkspider(server, seeds, work, db, args.concurrency, budget, args.timeout,
+                                           extra=extra))
                 ok &= check(runs[-1], web.pages)
             if args.inline:
                 inline_db = work / "inline.db"
                 runs.append(run_linkspider(server, seeds, work, inline_db, args.concurrency, budget, args.timeout,
-                                           extra={"EXTRACT_WORKERS": "0"}, name="inline"))
+                                           extra={**extra, "EXTRACT_WORKERS": "0"}, name="inline"))
                 ok &= check(runs[-1], web.pages)
         print()
         print_table(runs)

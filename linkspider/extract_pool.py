@@ -27,7 +27,9 @@ pickled ``(html, url, ...)`` frames on stdin and answers on stdout, in order.
   crawl extracts in its own process.
 - Each answer carries the worker's CPU time and peak RSS, which the crawl puts
   in its stats (the benchmarks and the ``runs`` table see what workers cost).
-- A worker whose crawl died (SIGKILL) reads end-of-file and exits.
+- A worker ignores SIGINT and SIGTERM (Ctrl-C and service managers signal the
+  whole process group while the crawl still finishes its pages gracefully);
+  it exits when its crawl closes its stdin, or dies (end-of-file).
 
 ``page_facts`` is the pure function a worker runs; the crawl process runs the
 same function when ``EXTRACT_WORKERS = 0``.
@@ -37,11 +39,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import fcntl
 import importlib
 import logging
 import os
 import pickle
 import resource
+import signal
 import sys
 import time
 from collections import deque
@@ -52,6 +56,7 @@ from typing import Any, BinaryIO
 logger = logging.getLogger(__name__)
 
 PAGE_FACTS = "linkspider.extract_pool:page_facts"
+PIPE_BYTES = 1 << 20
 _HEADER = 4  # bytes of big-endian frame length
 
 # A small page that goes through the extractors once, so a worker loads the
@@ -157,6 +162,8 @@ class ExtractorPool:
         proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "linkspider.extract_pool", "--func", self.func,
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, env=env)
+        for stream in (proc.stdin, proc.stdout):
+            _widen_pipe(stream)
         worker = _Worker(proc)
         worker.reader = asyncio.ensure_future(self._read(worker))
         return worker
@@ -284,6 +291,24 @@ class ExtractorPool:
         }
 
 
+def _widen_pipe(stream: Any) -> None:
+    """Room for many pages in the pipe (Linux), so the worker is not kept waiting.
+
+    A pipe holds 64 KB, about one page: the rest of each page would reach the
+    worker only when the busy crawl process's event loop next gets round to
+    writing it, and the worker starved (measured: a queue of 90 pages while it
+    idled). 1 MB is Linux's default ``pipe-max-size`` for unprivileged users.
+    """
+    transport = getattr(stream, "transport", None) or getattr(stream, "_transport", None)
+    pipe = transport.get_extra_info("pipe") if transport is not None else None
+    if pipe is None or not hasattr(fcntl, "F_SETPIPE_SZ"):
+        return
+    try:
+        fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    except OSError:  # a lower pipe-max-size: the default pipe still works, more slowly
+        pass
+
+
 def _fail(job: _Job, exc: Exception) -> None:
     if not job.future.done():
         job.future.set_exception(exc)
@@ -320,12 +345,17 @@ def main(argv: list[str] | None = None) -> int:
                                  description="linkspider's extraction worker (started by the crawl).")
     ap.add_argument("--func", default=PAGE_FACTS, help="module:function to run on each frame")
     args = ap.parse_args(argv)
+    # Ctrl-C in a terminal and a service manager's SIGTERM reach the whole process
+    # group; the crawl then shuts down gracefully and still needs its worker for
+    # the pages in flight. The worker ends when the crawl closes its stdin (or dies).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     # Frames go to the original stdout; anything a library prints goes to stderr instead.
     out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     try:
         return serve(args.func, sys.stdin.buffer, out)
-    except (BrokenPipeError, KeyboardInterrupt):
+    except BrokenPipeError:
         return 0
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -102,6 +103,23 @@ def test_a_page_that_hangs_is_stopped_at_the_timeout_and_the_queue_goes_on() -> 
     assert isinstance(answers[1], ExtractionTimeout)
     assert pool.figures()["worker_timeouts"] == 1
     assert not any(alive(p) for p in first)  # the hung worker was killed, not left behind
+
+
+def test_a_worker_outlives_ctrl_c_and_sigterm_sent_to_the_process_group() -> None:
+    async def run() -> tuple[Any, list[int]]:
+        pool = ExtractorPool(1, func=HELPER)
+        await pool.start()
+        await pool.facts("<p>warm</p>", "https://w.example.com/0")  # the worker has set its signal handlers
+        pids = worker_pids(pool)
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            os.kill(pids[0], sig)
+        answer = await pool.facts("<p>still here</p>", "https://w.example.com/1")
+        assert worker_pids(pool) == pids and pool.restarts == 0
+        await pool.close()
+        return answer, pids
+
+    answer, pids = asyncio.run(run())
+    assert answer["url"] == "https://w.example.com/1" and not alive(pids[0])
 
 
 def test_an_extractor_exception_is_reported_and_the_worker_keeps_going() -> None:
