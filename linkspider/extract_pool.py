@@ -171,6 +171,7 @@ class ExtractorPool:
     async def close(self) -> None:
         """Let the workers finish what they hold, then stop them (killed after a few seconds)."""
         self.closed = True
+        self.unavailable = self.unavailable or "the extraction pool is closed"  # late pages: in-process
         workers, self.workers = self.workers, []
         for worker in workers:
             if worker.proc.stdin is not None:

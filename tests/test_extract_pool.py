@@ -224,3 +224,19 @@ def test_without_workers_pages_are_extracted_in_the_crawl_process() -> None:
     assert out == [item] and item.extracted and item.html == "" and item.facts["emails"] == ["hello@liftblog.com"]
     assert mw.pool is None and mw.stats.get_value("linkspider/extract/worker_pages") is None
     assert worker_count("auto") == (1 if (os.cpu_count() or 1) > 1 else 0) and worker_count("3") == 3
+
+
+def test_an_extractor_bug_in_the_crawl_process_keeps_the_page_and_says_so_once(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    import linkspider.middlewares.extract as extract_mw
+
+    def broken(*args: Any) -> dict[str, Any]:
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(extract_mw, "page_facts", broken)
+    mw = middleware(EXTRACT_WORKERS=0)
+    item = page("https://liftblog.com/", "<p>hi</p>")
+    out, _ = asyncio.run(outputs(mw, [item]))
+    assert out == [item] and item.extracted and item.facts == {} and item.html == ""
+    assert caplog.text.count("extraction failed on https://liftblog.com/") == 1 and "ZeroDivisionError" in caplog.text
+    assert mw.stats.get_value("linkspider/extract_errors") == 1

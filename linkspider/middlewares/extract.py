@@ -100,8 +100,10 @@ class ExtractMiddleware:
         try:
             future.set_result(page_facts(*args))
         except Exception as exc:  # an extractor bug must not lose the page
-            logger.exception("extraction failed on %s", item.url)
-            future.set_exception(ExtractionError(f"{exc.__class__.__name__}: {exc}"))
+            logger.exception("extraction failed on %s; page kept without facts", item.url)
+            error = ExtractionError(f"{exc.__class__.__name__}: {exc}")
+            error.logged = True  # type: ignore[attr-defined]  # with its traceback, here
+            future.set_exception(error)
         return future
 
     async def _release(self, response: Response, held: Held) -> AsyncIterator[Any]:
@@ -133,7 +135,8 @@ class ExtractMiddleware:
             item.facts = {}
             return False
         except ExtractionError as exc:
-            logger.error("extraction failed on %s (%s); page kept without facts", item.url, exc)
+            if not getattr(exc, "logged", False):
+                logger.error("extraction failed on %s (%s); page kept without facts", item.url, exc)
             self.stats.inc_value("linkspider/extract_errors")
             item.facts = {}
             return False
