@@ -58,7 +58,7 @@ class Run:
     returncode: int
     wall_seconds: float
     peak_rss_mb: float  # ru_maxrss of the crawler process
-    cpu_seconds: float  # user + system of the crawler process
+    cpu_seconds: float  # user + system of the crawler process and the children it reaped (its workers)
     stats: dict[str, float]
     log_path: Path
     samples: list[tuple[float, float]] = field(default_factory=list)  # (seconds since start, RSS MB)
@@ -80,14 +80,22 @@ class Run:
         return self.pages / self.elapsed if self.elapsed else 0.0
 
     @property
+    def worker_cpu_seconds(self) -> float:
+        return float(self.stats.get("linkspider/extract/worker_cpu_seconds", 0.0))
+
+    @property
+    def own_cpu_seconds(self) -> float:
+        """The crawl process alone: wait4's rusage also counts the workers it reaped."""
+        return max(0.0, self.cpu_seconds - self.worker_cpu_seconds)
+
+    @property
     def cpu_ms_per_page(self) -> float:
-        return 1000 * self.cpu_seconds / self.pages if self.pages else 0.0
+        return 1000 * self.own_cpu_seconds / self.pages if self.pages else 0.0
 
     @property
     def worker_cpu_ms_per_page(self) -> float:
         """CPU time of the extraction workers per page (0 without workers)."""
-        cpu = self.stats.get("linkspider/extract/worker_cpu_seconds", 0.0)
-        return 1000 * cpu / self.pages if self.pages else 0.0
+        return 1000 * self.worker_cpu_seconds / self.pages if self.pages else 0.0
 
     @property
     def peak_tree_rss_mb(self) -> float:

@@ -85,7 +85,7 @@ def print_table(runs: list[Run]) -> None:
     print(f"{'crawl':<12}{'pages':>8}{'seconds':>9}{'pages/s':>9}{'peak RSS MB':>13}{'+workers MB':>13}"
           f"{'CPU %':>7}{'CPU ms/page':>13}{'worker ms/page':>16}{'server CPU %':>14}")
     for r in runs:
-        cpu = 100 * r.cpu_seconds / r.wall_seconds if r.wall_seconds else 0
+        cpu = 100 * r.own_cpu_seconds / r.wall_seconds if r.wall_seconds else 0
         srv = 100 * r.server_cpu_seconds / r.wall_seconds if r.wall_seconds else 0
         print(f"{r.name:<12}{r.pages:>8}{r.elapsed:>9.1f}{r.pages_per_s:>9.1f}{r.peak_rss_mb:>13.1f}"
               f"{r.peak_tree_rss_mb:>13.1f}{cpu:>7.0f}{r.cpu_ms_per_page:>13.2f}{r.worker_cpu_ms_per_page:>16.2f}"
