@@ -1,8 +1,8 @@
 """The items that flow from spiders into the pipelines.
 
 A spider yields one ``PageItem`` per fetched (or failed) page. The extract
-middleware (in a worker process) or the extract pipeline adds ``facts`` and
-drops the HTML, the score pipeline adds nothing per
+middleware (its worker process) adds ``facts`` and drops the HTML - the extract
+pipeline for pages that bypassed it - the score pipeline adds nothing per
 page (scores are per site, computed by the store), the store pipeline writes.
 """
 
@@ -44,7 +44,7 @@ class PageItem:
     # column, such as Search Console's): "gone" is not recorded for them.
     verify_optional: list[str] = field(default_factory=list)
     facts: dict[str, Any] = field(default_factory=dict)
-    # True once extraction has run (in a worker or in the pipeline), even if it
+    # True once extraction has run (middleware or pipeline), even if it
     # failed and left ``facts`` empty: nothing extracts the page again.
     extracted: bool = False
 

@@ -1,7 +1,7 @@
 """Item pipelines: extract -> score -> store. Thin glue, in ITEM_PIPELINES order.
 
-``ExtractPipeline`` runs the pure extractors over the pages that were not
-extracted in a worker process (``linkspider/middlewares/extract.py``) and drops
+``ExtractPipeline`` runs the pure extractors over the pages that reached it
+unextracted (``linkspider/middlewares/extract.py`` extracts the rest) and drops
 the HTML; ``ScorePipeline`` scores the page against the crawl's niche (BM25
 relevance, competitor links); ``StorePipeline`` writes pages in batches and,
 after each batch, scores the sites it touched. Settings read: LINKSPIDER_DB,
@@ -33,10 +33,11 @@ logger = logging.getLogger(__name__)
 
 
 class ExtractPipeline:
-    """Facts from HTML for the pages the extract middleware left here (no workers), and the HTML dropped.
+    """The net under ExtractMiddleware, which extracts every page a spider callback yields.
 
-    With EXTRACT_WORKERS > 0 the pages arrive extracted (``item.extracted``);
-    this pipeline then only records competitor links of pages that are gone.
+    Pages that bypassed it (from errbacks or ``start()``, or with the middleware
+    taken out of SPIDER_MIDDLEWARES) are extracted here; for pages that failed
+    to load it records their links to competitors as gone.
     """
 
     def __init__(self, crawler: Any) -> None:
@@ -56,7 +57,6 @@ class ExtractPipeline:
                     for c in item.verify_competitors if c not in item.verify_optional]
             return item
         try:
-            # A spider that had to classify the page already extracted it: not twice.
             item.facts = page_facts(item.html, item.url, item.verify_competitors, item.verify_optional,
                                     item.facts or None)
         except Exception:  # an extractor bug must not lose the page
