@@ -205,3 +205,61 @@ def test_captcha_and_garbage_are_named_not_crashed_on(fakeweb: Any, tmp_path: Pa
                        settings=search_settings(fakeweb, "searxng"))
     assert result.returncode == 0 and "Traceback" not in result.log
     assert result.log.count("search response skipped") == 3
+
+
+def test_a_site_first_met_through_one_of_its_articles_gets_a_second_look_from_a_search_result(
+        tmp_path: Path) -> None:
+    """The order the crawl meets a site in must not decide whether it is found.
+
+    A roundup links to an article of fitlifejournal.com: classified, not a
+    roundup, so the site gets a short walk. A search result then points at the
+    site's own roundup: that page is fetched and classified too, and the site
+    gets the rest of its full budget.
+    """
+    import scrapy
+    from scrapy.http import HtmlResponse
+    from scrapy.utils.test import get_crawler
+
+    from linkspider.extract_pool import page_facts
+    from linkspider.items import Discovery, DiscoveryItem, PageItem
+    from linkspider.search.base import SearchResult
+    from linkspider.spiders.search import RoundupsSpider
+    from tests.extract_support import PAGES, labels
+
+    crawler = get_crawler(RoundupsSpider, settings_dict={
+        "SEARCH_BACKEND": "searxng", "SEARXNG_URL": "http://127.0.0.1:9/search", "RENDER": "never",
+        "LINKSPIDER_DB": str(tmp_path / "ls.db"), "SITE_PAGE_BUDGET": 12, "SEARCH_UNCONFIRMED_BUDGET": 4})
+    spider = RoundupsSpider.from_crawler(crawler, niche="fitness")
+    crawler.spider = spider
+    crawler.stats.open_spider()
+    site = "fitlifejournal.com"
+
+    def fetched(request: scrapy.Request, html: str) -> list[Any]:
+        """The spider's decisions once the page is fetched and extracted."""
+        response = HtmlResponse(request.url, body=html.encode(), encoding="utf-8", request=request)
+        item = PageItem(url=request.url, domain=site, niche="fitness", status=200, html=html,
+                        facts=page_facts(html, request.url))
+        return list(spider.page_extracted(response, item))
+
+    article = "https://www.fitlifejournal.com/blog/own-1/"
+    [first] = spider.candidate(article, site, Discovery(source="snowball", detail="https://gritlab.com/roundup/"))
+    article_html = ("<html><head><title>Squats</title></head><body><main><h1>How to squat</h1>"
+                    "<p>Strength training starts with the squat. Keep your back straight and go slow.</p>"
+                    '<a href="/about/">About</a></main></body></html>')
+    fetched(first, article_html)
+    assert site in spider._short_walks and spider._used[site] > 12 - 4  # a short walk only
+
+    roundup_name = "fitlifejournal-roundup.html"
+    roundup = labels()[roundup_name]["url"]
+    results = [SearchResult(url=roundup, rank=1, backend="searxng", query='fitness "weekly roundup"'),
+               SearchResult(url=article, rank=2, backend="searxng", query='fitness "weekly roundup"')]
+    second, known = spider.handle_results(results)
+    assert isinstance(second, scrapy.Request) and second.url == roundup and second.meta["candidate"] == "search"
+    assert isinstance(known, DiscoveryItem)  # the article was fetched already: provenance only
+
+    walk = fetched(second, (PAGES / roundup_name).read_text(encoding="utf-8"))
+    assert site not in spider._short_walks
+    assert crawler.stats.get_value("linkspider/candidates/upgraded") == 1
+    followed = [r.url for r in walk if isinstance(r, scrapy.Request)]
+    assert "https://www.fitlifejournal.com/contact/" in followed  # the full walk goes on from the roundup
+    assert len(followed) >= 5

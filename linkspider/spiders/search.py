@@ -31,7 +31,7 @@ from w3lib.url import canonicalize_url
 from linkspider.domains import registrable_domain
 from linkspider.footprints import build_queries, niche_footprints
 from linkspider.checkpoint import errback_checkpoint
-from linkspider.items import Discovery, DiscoveryItem, PageItem, QueryItem
+from linkspider.items import Discovery, PageItem, QueryItem
 from linkspider.niches import NicheError
 from linkspider.search import (RedactSecretsFilter, SearchBackend, SearchBlocked, SearchError,
                                SearchResponseError, SearchResult, get_backend)
@@ -93,6 +93,7 @@ class SearchSpider(SiteWalkSpider):
         if max_pages is not None:
             self.backend.max_pages = min(max_pages, self.backend.page_limit or max_pages)
         self.unconfirmed_budget = settings.getint("SEARCH_UNCONFIRMED_BUDGET", 4)
+        self._short_walks: set[str] = set()  # sites whose candidate page was not confirmed
         self.requery_days = settings.getfloat("REQUERY_AFTER_DAYS", 30)
         try:
             extra = niche_footprints(self.profile.path, self.kind)
@@ -211,9 +212,32 @@ class SearchSpider(SiteWalkSpider):
             if site in self._seen or site in self.recent:
                 # Known already (this run, or walked within RECRAWL_AFTER_DAYS): keep how it was found.
                 stats.inc_value("linkspider/search/known_sites")
-                yield DiscoveryItem(domain=site, niche=self.niche, url=result.url, discovery=discovery)
+                yield from self.known_site(result.url, site, discovery)
                 continue
             yield from self.candidate(result.url, site, discovery)
+
+    def known_site(self, url: str, site: str, discovery: Discovery) -> Iterator[Any]:
+        """A result (or snowball link) to a site this run knows: provenance - or a second look.
+
+        A site first reached through a page that was not what we search for (a
+        roundup linking to one of its blog posts) got a short walk, which may
+        well miss its own roundups. When a *search result* points at a page of
+        it not fetched yet, that page is classified too, and confirming it gives
+        the site its full walk. Without this, which way the crawl happened to
+        reach a site first decided whether it was found. (Snowball links point
+        at articles, rarely at what we search for: they stay provenance.)
+        """
+        seen = self._seen.get(site, set())
+        key = canonicalize_url(url)
+        if (discovery.source != "search" or site not in self._short_walks or key in seen
+                or len(seen) >= self.page_budget):
+            yield from super().known_site(url, site, discovery)
+            return
+        seen.add(key)
+        self._used[site] = self._used.get(site, 0) + 1
+        self.crawler.stats.inc_value("linkspider/candidates/second_look")
+        yield self.page_request(url, {"site": site, "site_depth": 0, "discovery": discovery,
+                                      "candidate": discovery.source}, priority=50, callback=self.parse_candidate)
 
     def candidate(self, url: str, site: str, discovery: Discovery, *, source: str = "search") -> Iterator[Any]:
         """Fetch a result (or snowballed) page to classify it before walking its site."""
@@ -238,6 +262,12 @@ class SearchSpider(SiteWalkSpider):
         if not confirmed:
             # Not what the query promised: a short walk (home page and the best links) only.
             self._used[site] = max(self._used.get(site, 1), self.page_budget - self.unconfirmed_budget + 1)
+            self._short_walks.add(site)
+        elif site in self._short_walks:
+            # A second look found it: the rest of the full budget, counted by the pages asked for so far.
+            self._short_walks.discard(site)
+            self._used[site] = len(self._seen.get(site, ()))
+            stats.inc_value("linkspider/candidates/upgraded")
         if response.meta.get("candidate") == "snowball":
             self.snowball_origin.add(site)  # one step deep: its own roundups do not snowball
         yield from self.snowball_from(item)

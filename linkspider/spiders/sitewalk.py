@@ -424,7 +424,7 @@ class SiteWalkSpider(scrapy.Spider):
                 continue
             discovery = Discovery(source="snowball", detail=page.url, snippet=link.get("text", "")[:300])
             if site in self._seen:
-                yield DiscoveryItem(domain=site, niche=self.niche, url=link["url"], discovery=discovery)
+                yield from self.known_site(link["url"], site, discovery)
                 continue
             taken += 1
             self.snowballed += 1
@@ -434,6 +434,10 @@ class SiteWalkSpider(scrapy.Spider):
 
     def snowball_site(self, url: str, site: str, discovery: Discovery) -> Iterator[Any]:
         yield from self.walk_site(url, discovery)
+
+    def known_site(self, url: str, site: str, discovery: Discovery) -> Iterator[Any]:
+        """Another way to a site this crawl already walks: recorded as provenance."""
+        yield DiscoveryItem(domain=site, niche=self.niche, url=url, discovery=discovery)
 
     def follow_links(self, response: HtmlResponse, site: str, depth: int) -> Iterator[scrapy.Request]:
         links = []
