@@ -44,10 +44,13 @@ DOWNLOAD_WARNSIZE = 1024 * 1024
 # 404/500 pages reach the spider so that a dead seed is recorded, not lost.
 HTTPERROR_ALLOW_ALL = True
 # Scrapy starts this many asyncio tasks for the output of *every* response
-# (default 100). A page yields one item and a dozen requests, and linkspider's
-# pipelines never wait, so one does the same work: with 100, task churn cost
-# ~2.5 CPU ms per page, a third of the crawl process's time (docs/benchmarks.md).
-CONCURRENT_ITEMS = 1
+# (default 100) and queues up to twice as many entries. A page yields one item
+# and at most a budget's worth of requests, and linkspider's pipelines never
+# wait: 100 tasks cost ~2.5 CPU ms per page, a third of the crawl process's
+# time (docs/benchmarks.md). Not 1: the queue of 2 then let other responses
+# run between a page's own links, so a page's depth and which way a site was
+# first reached depended on timing.
+CONCURRENT_ITEMS = 16
 
 # ---------------------------------------------------------------- safety
 # Both open local endpoints; a crawler of untrusted sites has no use for them
