@@ -53,6 +53,9 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
+from linkspider.backlinks import verify_links
+from linkspider.extract import extract_page
+
 logger = logging.getLogger(__name__)
 
 PAGE_FACTS = "linkspider.extract_pool:page_facts"
@@ -74,9 +77,6 @@ def page_facts(html: str, url: str, verify: Sequence[str] = (), optional: Collec
     kept, not extracted twice. Links to ``optional`` competitors that are gone
     are not reported (a backlink export that only says they *may* link).
     """
-    from linkspider.backlinks import verify_links  # noqa: PLC0415 - keeps the crawl-side import light
-    from linkspider.extract import extract_page  # noqa: PLC0415
-
     facts = facts or extract_page(html, url)
     if verify:
         facts["competitor_links"] = [
