@@ -11,6 +11,7 @@ Standard library only.
 
 from __future__ import annotations
 
+import argparse
 import os
 import platform
 import re
@@ -42,6 +43,14 @@ def common_settings(concurrency: int) -> dict[str, str]:
         "USER_AGENT": USER_AGENT, "DOWNLOAD_TIMEOUT": "30", "RETRY_TIMES": "1",
         "LOGSTATS_INTERVAL": "10",
     }
+
+
+def setting(text: str) -> tuple[str, str]:
+    """argparse ``type`` for ``--set NAME=VALUE``: the pair, or a clear error."""
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    return name, value
 
 
 def crawl_env(proxy_url: str, extra: dict[str, str] | None = None) -> dict[str, str]:

@@ -29,7 +29,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from _crawlrun import print_machine  # noqa: E402
+from _crawlrun import print_machine, setting  # noqa: E402
 from _webgen import BenchWeb, ServerProcess  # noqa: E402
 from crawl_throughput import check, db_size_mb, print_table, run_linkspider, write_seeds  # noqa: E402
 
@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep", action="store_true", help="keep the work directory (database, log)")
     ap.add_argument("--workdir", type=Path, default=None, help="work directory (default: a temporary one)")
     ap.add_argument("--timeout", type=float, default=4 * 3600, help="kill the crawl after this many seconds")
-    ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+    ap.add_argument("--set", action="append", default=[], type=setting, metavar="NAME=VALUE",
                     help="extra Scrapy setting for the crawl (repeatable), e.g. --set LINKSPIDER_BATCH_SIZE=500")
     args = ap.parse_args(argv)
 
@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
             p.unlink()
     write_seeds(web, seeds)
     budget = 2 * web.max_pages_per_site + 10
-    extra = dict(s.split("=", 1) for s in args.set)
+    extra = dict(args.set)
     print_machine()
     print("load average before: %.2f %.2f %.2f (other work on the machine skews the figures)" % os.getloadavg())
     print(f"web: {web.pages} pages on {len(web.sites)} sites (up to {web.max_pages_per_site} per site), "

@@ -39,7 +39,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from _crawlrun import ROOT, Run, common_settings, crawl_env, log_tail, print_machine, python, run_measured  # noqa: E402
+from _crawlrun import (ROOT, Run, common_settings, crawl_env, log_tail, print_machine, python,  # noqa: E402
+                       run_measured, setting)
 from _webgen import BenchWeb, ServerProcess, measure_capacity  # noqa: E402
 
 TARGET_RATIO = 0.85
@@ -118,12 +119,12 @@ def main(argv: list[str] | None = None) -> int:
                     help="also crawl with EXTRACT_WORKERS=0 (extraction in the crawl process), for comparison")
     ap.add_argument("--capacity-seconds", type=float, default=3.0, help="length of the server load test")
     ap.add_argument("--timeout", type=float, default=3600, help="kill a crawl after this many seconds")
-    ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+    ap.add_argument("--set", action="append", default=[], type=setting, metavar="NAME=VALUE",
                     help="extra Scrapy setting for the linkspider crawls (repeatable), to try a change")
-    ap.add_argument("--bare-set", action="append", default=[], metavar="NAME=VALUE",
+    ap.add_argument("--bare-set", action="append", default=[], type=setting, metavar="NAME=VALUE",
                     help="extra Scrapy setting for the bare crawl (repeatable), e.g. CONCURRENT_ITEMS=1")
     args = ap.parse_args(argv)
-    extra = dict(s.split("=", 1) for s in args.set)
+    extra = dict(args.set)
 
     web = BenchWeb(args.pages, args.sites)
     work = args.workdir or Path(tempfile.mkdtemp(prefix="crawlbench-"))
@@ -145,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"32 client connections from another process)")
             if args.only in (None, "bare"):
                 runs.append(run_bare(server, seeds, work, args.concurrency, args.timeout,
-                                     dict(s.split("=", 1) for s in args.bare_set)))
+                                     dict(args.bare_set)))
                 ok &= check(runs[-1], web.pages)
             if args.only in (None, "linkspider"):
                 runs.append(run_linkspider(server, seeds, work, db, args.concurrency, budget, args.timeout,
