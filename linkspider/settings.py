@@ -24,6 +24,18 @@ USER_AGENT = (
 
 # ---------------------------------------------------------------- politeness
 ROBOTSTXT_OBEY = True
+# The product token robots.txt groups are matched against ("User-agent: linkspider").
+ROBOTSTXT_USER_AGENT = "linkspider"
+# robots.txt is read per origin (scheme, host, port) as RFC 9309 says (linkspider/middlewares/robots.py):
+# only its first ROBOTS_MAX_BYTES are parsed; a 429, a 5xx or a timeout is asked again once after
+# ROBOTS_RETRY_DELAY seconds, and if it fails again - or the origin cannot be connected to at all - nothing
+# of that origin is crawled in this run.
+ROBOTS_MAX_BYTES = 500 * 1024
+ROBOTS_RETRY_DELAY = 20.0
+# Crawl-delay / Request-rate are honoured (when larger than DOWNLOAD_DELAY) up to this many seconds; a
+# site asking for more is walked with at most ROBOTS_SLOW_SITE_PAGES requests, this far apart.
+ROBOTS_MAX_CRAWL_DELAY = 30.0
+ROBOTS_SLOW_SITE_PAGES = 3
 # Two requests at a time per site at most, a second apart before AutoThrottle
 # adapts the delay to the site's own latency.
 CONCURRENT_REQUESTS = 16
@@ -71,8 +83,9 @@ DOWNLOADER_MIDDLEWARES = {
     "linkspider.middlewares.limits.SiteRequestCapMiddleware": 110,
     # Only listens to headers_received: stops downloading bodies that are not HTML.
     "linkspider.middlewares.limits.NonHtmlStopMiddleware": 120,
-    # An unreadable robots.txt (too big, cut off) is "no rules" with one warning, not a traceback.
-    "linkspider.middlewares.limits.RobotsTxtFailureMiddleware": 590,
+    # robots.txt per origin with RFC 9309's outcomes and Crawl-delay, in the place of Scrapy's own.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "linkspider.middlewares.robots.RobotsPolicyMiddleware": 100,
 }
 SPIDER_MIDDLEWARES = {
     # Drops calendar / session-id / parameter-explosion links before anything records them.
@@ -102,6 +115,9 @@ LINKSPIDER_ALLOW_PRIVATE = False
 # Exceptions: "host", "host:port" or a network ("10.1.0.0/16"). The host:port of
 # SEARXNG_URL, BRAVE_API_URL, GOOGLE_CSE_URL and DUCKDUCKGO_URL are always allowed.
 LINKSPIDER_ALLOWED_HOSTS: list[str] = []
+# Resolves the names Scrapy connects to and refuses private answers at connection time, so a DNS server
+# that answers differently the second time (DNS rebinding) gets nowhere (linkspider/middlewares/ssrf.py).
+TWISTED_DNS_RESOLVER = "linkspider.middlewares.ssrf.GuardedResolver"
 # Seconds to wait for DNS when checking where a name points (without a proxy;
 # through a proxy the proxy resolves names and they are not checked here).
 LINKSPIDER_SSRF_DNS_TIMEOUT = 5.0

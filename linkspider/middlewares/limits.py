@@ -31,7 +31,6 @@ from urllib.parse import urlsplit
 
 from scrapy import signals
 from scrapy.exceptions import StopDownload
-from scrapy.http import Response
 from scrapy.linkextractors import IGNORED_EXTENSIONS
 
 from linkspider.domains import hostname, registrable_domain
@@ -213,28 +212,3 @@ def _is_request(obj: Any) -> bool:
     from scrapy import Request
 
     return isinstance(obj, Request)
-
-
-class RobotsTxtFailureMiddleware:
-    """A robots.txt that cannot be read (too big, cut off, a connection error)
-    means no rules, as Scrapy already decides — but with one warning line per
-    host instead of a traceback from the robots.txt middleware."""
-
-    def __init__(self, crawler: Any) -> None:
-        self.stats = crawler.stats
-        self.warned: set[str] = set()
-
-    @classmethod
-    def from_crawler(cls, crawler: Any) -> RobotsTxtFailureMiddleware:
-        return cls(crawler)
-
-    def process_exception(self, request: Any, exception: BaseException) -> Any:
-        if not is_robots(request.url):
-            return None
-        host = urlsplit(request.url).netloc
-        self.stats.inc_value("linkspider/robots_unreadable")
-        if host not in self.warned:
-            self.warned.add(host)
-            logger.warning("robots.txt of %s could not be read (%s: %s): no rules, as for a missing robots.txt",
-                           host, type(exception).__name__, str(exception).splitlines()[0][:160] if str(exception) else "")
-        return Response(request.url, status=404, body=b"", request=request)

@@ -31,6 +31,7 @@ from linkspider.checkpoint import errback_checkpoint, restore
 from linkspider.domains import registrable_domain
 from linkspider.items import Discovery, DiscoveryItem, PageItem
 from linkspider.linkrank import rank_links
+from linkspider.middlewares.robots import RobotsUnreachable
 from linkspider.niches import Blocklist, NicheError, NicheProfile, load_niche
 from linkspider.relevance import NicheQuery, page_relevance
 from linkspider.rendering import needs_render, worth_rendering
@@ -225,10 +226,10 @@ class SiteWalkSpider(scrapy.Spider):
         pending = [r for r in rows if r["state"] == "pending" and r["request"]]
         if not rows:
             return []
-        for row in rows:  # everything this job already scheduled counts as seen and spent
+        for row in rows:  # everything this job already scheduled counts as seen, and spent as it was then
             if row["site"]:
                 self._seen.setdefault(row["site"], set()).add(canonicalize_url(row["url"]))
-                self._used[row["site"]] = self._used.get(row["site"], 0) + 1
+                self._used[row["site"]] = self._used.get(row["site"], 0) + row["spends"]
         requests = []
         for row in pending:
             request = restore(row["request"], self)
@@ -485,12 +486,19 @@ class SiteWalkSpider(scrapy.Spider):
     def _page_failed(self, failure: Failure, request: scrapy.Request) -> Iterator[Any]:
         meta = request.meta
         reason = failure.value.__class__.__name__
+        unreachable = failure.value if isinstance(failure.value, RobotsUnreachable) else None
         if (meta.get("is_home") and request.url.startswith("https://") and not meta.get("http_fallback")
-                and reason in _HTTP_FALLBACK_ERRORS):
+                and (reason in _HTTP_FALLBACK_ERRORS or (unreachable is not None and unreachable.connection))):
             self.crawler.stats.inc_value("linkspider/http_fallback")
             logger.info("%s failed (%s); trying http://", request.url, reason)
             yield request.replace(url="http://" + request.url[len("https://"):],
                                   meta={**meta, "http_fallback": True})
+            return
+        if unreachable is not None:
+            # The origin's robots.txt could not be read: nothing of it is fetched, and the row says why.
+            yield PageItem(url=request.url, domain=meta["site"], niche=self.niche, status=None,
+                           error=str(unreachable), requested_url=request.url, depth=meta.get("site_depth", 0),
+                           is_home=bool(meta.get("is_home")), discovery=meta.get("discovery"))
             return
         if reason == "IgnoreRequest" and "robots.txt" in str(failure.value):
             # robots.txt forbade it (the middleware counts and logs those itself).
