@@ -116,6 +116,19 @@ def worth_rendering(*, is_home: bool, link_kind: str, facts: dict[str, Any] | No
     return is_home and internal_links < 3
 
 
+def start_browser_proxy(settings: Any) -> int | None:
+    """Port of a ``BrowserProxy`` listening for this crawl's browser, or None outside a running crawl
+    (no reactor installed yet: nothing is started then, so a unit test never installs one)."""
+    import sys
+
+    if "twisted.internet.reactor" not in sys.modules:
+        return None
+    from linkspider.browser_proxy import BrowserProxy
+    from linkspider.middlewares.ssrf import HostRules
+
+    return BrowserProxy(HostRules(settings.getlist("LINKSPIDER_ALLOWED_HOSTS", []))).start()
+
+
 class RenderAddon:
     """Scrapy add-on: turns scrapy-playwright on for on-demand rendering when a browser exists.
 
@@ -150,7 +163,15 @@ class RenderAddon:
         proxy = os.environ.get("http_proxy") or os.environ.get("HTTP_PROXY")
         if proxy and "proxy" not in launch:
             launch["proxy"] = {"server": proxy}
-        settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", launch, priority="addon")
+        elif "proxy" not in launch and not settings.getbool("LINKSPIDER_ALLOW_PRIVATE"):
+            port = start_browser_proxy(settings)
+            if port:  # Chromium's own connections go through the crawl's SSRF checks (linkspider/browser_proxy.py)
+                launch["proxy"] = {"server": f"http://127.0.0.1:{port}"}
+        # The merged options must win over the user's own (-s PLAYWRIGHT_LAUNCH_OPTIONS=...), which they include.
+        from scrapy.settings import SETTINGS_PRIORITIES
+
+        priority = max(settings.getpriority("PLAYWRIGHT_LAUNCH_OPTIONS") or 0, SETTINGS_PRIORITIES["addon"])
+        settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", launch, priority=priority)
         settings.set("PLAYWRIGHT_BROWSER_TYPE", "chromium", priority="addon")
         # Images, fonts and media never load; nor does anything the page itself asks of
         # a private or metadata address (the browser's own requests skip Scrapy's SSRF guard).

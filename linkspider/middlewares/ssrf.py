@@ -36,10 +36,17 @@ A refused request raises ``RequestRefused`` (an ``IgnoreRequest``), is logged at
 WARNING once per host and counted in ``linkspider/ssrf/refused`` and
 ``linkspider/ssrf/refused/<reason>``.
 
-Known limit: a name checked here is resolved again by Twisted when it
-connects; a DNS server that answers differently the second time (DNS
-rebinding) is not caught here. Crawl through a proxy that refuses private
-destinations when that matters.
+The address a connection really uses is checked too: ``GuardedResolver``
+(installed as ``TWISTED_DNS_RESOLVER``) resolves every name Scrapy connects to
+and refuses a non-global answer with ``AddressRefused`` (a DNS lookup error),
+so a DNS server that answers a public address to the guard's lookup and
+``127.0.0.1`` to the connection's (DNS rebinding) gets nowhere. The guard
+hands the address it checked to the connection (Scrapy's DNS cache), so a
+name is normally looked up once. Names of the configured proxy, the search
+endpoints and ``LINKSPIDER_ALLOWED_HOSTS`` are exempt; IP literals pass (the
+guard has judged them). The browser's requests go through
+``linkspider.browser_proxy`` when no proxy is configured, which connects
+through the same resolver.
 """
 
 from __future__ import annotations
@@ -58,6 +65,9 @@ from urllib.parse import SplitResult, urlsplit
 from urllib.request import getproxies, proxy_bypass  # type: ignore[attr-defined]
 
 from scrapy.exceptions import IgnoreRequest
+from scrapy.resolver import CachingThreadedResolver, dnscache
+from twisted.internet import defer
+from twisted.internet.error import DNSLookupError
 
 logger = logging.getLogger(__name__)
 
@@ -243,15 +253,6 @@ def refusal_for_addresses(host: str, addresses: Iterable[str]) -> Refusal | None
     return None
 
 
-def resolve_host(host: str) -> list[str] | None:
-    """Every address of ``host`` from the system resolver; None when it does not resolve."""
-    try:
-        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
-    except (OSError, UnicodeError, ValueError):
-        return None
-    return sorted({str(info[4][0]).split("%", 1)[0] for info in infos})
-
-
 def _default_port(scheme: str) -> int:
     return 443 if scheme == "https" else 80
 
@@ -296,6 +297,11 @@ class HostRules:
             return True
         return ip is not None and any(ip in net for net in self.networks if net.version == ip.version)
 
+    def names(self, host: str) -> bool:
+        """True when ``host`` is listed, on any port."""
+        key = host.rstrip(".").lower()
+        return any(name == key for name, _ in self.hosts)
+
     def __bool__(self) -> bool:
         return bool(self.hosts or self.networks)
 
@@ -338,7 +344,7 @@ class SSRFGuardMiddleware:
     get its robots.txt fetched; redirects and retries pass it again.
     """
 
-    def __init__(self, crawler: Any, *, resolver: Callable[[str], list[str] | None] = resolve_host) -> None:
+    def __init__(self, crawler: Any, *, resolver: Callable[[str], list[str] | None] | None = None) -> None:
         settings = crawler.settings
         self.crawler = crawler
         self.stats = crawler.stats
@@ -415,15 +421,25 @@ class SSRFGuardMiddleware:
         return None
 
     async def _resolve(self, host: str) -> list[str] | None:
+        """Where ``host`` points. By default through the crawl's own resolver (``GuardedResolver``):
+        the answer it caches is the address the connection then uses, so one lookup serves both."""
         from twisted.internet import reactor
         from twisted.internet.threads import deferToThread
 
         from scrapy.utils.defer import maybe_deferred_to_future
 
-        d = deferToThread(self.resolver, host)
+        if self.resolver is None:
+            d = reactor.resolve(host, timeout=(self.dns_timeout,))
+            d.addCallback(lambda address: [address])
+        else:
+            d = deferToThread(self.resolver, host)
         d.addTimeout(self.dns_timeout, reactor)
         try:
             addresses = await maybe_deferred_to_future(d)
+        except AddressRefused as exc:  # the resolver refused it: say why, here, with the guard's stats
+            addresses = [exc.address]
+        except DNSLookupError:  # does not resolve: the download reports its own DNS error
+            addresses = None
         except Exception:  # a timeout: let the download report its own DNS error
             self.stats.inc_value("linkspider/ssrf/dns_timeout")
             return None
@@ -463,3 +479,62 @@ def browser_abort_request(request: Any) -> bool:
         logger.info("browser: aborted %s: %s", url[:120], refusal.detail)
         return True
     return False
+
+
+class AddressRefused(DNSLookupError):
+    """A name resolved, at connection time, to an address the SSRF guard refuses."""
+
+    def __init__(self, message: str, address: str) -> None:
+        super().__init__(message)
+        self.address = address
+
+
+class GuardedResolver(CachingThreadedResolver):
+    """Scrapy's caching resolver, refusing answers that are not global unicast (see the module docstring).
+
+    Built by Scrapy from the crawl's settings (``TWISTED_DNS_RESOLVER``); with
+    ``LINKSPIDER_ALLOW_PRIVATE`` it checks nothing.
+    """
+
+    def __init__(self, reactor: Any, cache_size: int, timeout: float, *, exempt: HostRules | None = None,
+                 allowed: HostRules | None = None, check: bool = True) -> None:
+        super().__init__(reactor, cache_size, timeout)
+        self.exempt_hosts = exempt or HostRules(())
+        self.allowed = allowed or HostRules(())
+        self.check = check
+        self.warned: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, reactor: Any) -> GuardedResolver:
+        settings = crawler.settings
+        cache_size = settings.getint("DNSCACHE_SIZE") if settings.getbool("DNSCACHE_ENABLED") else 0
+        proxies = [u for u in getproxies().values() if "://" in u]
+        exempt = HostRules([*proxies, *(str(u) for u in (settings.get(n) or os.environ.get(n) or ""
+                                                              for n in ENDPOINT_SETTINGS) if "://" in u)])
+        return cls(reactor, cache_size, settings.getfloat("DNS_TIMEOUT"), exempt=exempt,
+                   allowed=HostRules(settings.getlist("LINKSPIDER_ALLOWED_HOSTS", [])),
+                   check=not settings.getbool("LINKSPIDER_ALLOW_PRIVATE", False))
+
+    def lookup(self, name: str, timeout: Any = ()) -> defer.Deferred[str]:
+        """The address of ``name`` from the system resolver (tests replace this to play a hostile DNS)."""
+        return super().getHostByName(name, timeout)
+
+    def getHostByName(self, name: str, timeout: Any = ()) -> defer.Deferred[str]:  # noqa: N802 - Twisted's name
+        d = self.lookup(name, timeout)
+        if self.check and parse_ip(name) is None:
+            d.addCallback(self._checked, name)
+        return d
+
+    def _checked(self, address: str, name: str) -> str:
+        host = name.rstrip(".").lower()
+        if self.exempt_hosts.names(host) or self.allowed.names(host) or self.allowed.match(address, 0):
+            return address
+        refusal = refusal_for_addresses(host, [address])
+        if refusal is None:
+            return address
+        dnscache.pop(name, None)
+        message = f"refusing to connect to {host}: {refusal.detail} (set LINKSPIDER_ALLOW_PRIVATE=True to allow)"
+        if host not in self.warned:
+            self.warned.add(host)
+            logger.warning(message)
+        raise AddressRefused(message, address)
