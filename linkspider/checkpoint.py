@@ -38,8 +38,12 @@ def pending_entry(request: scrapy.Request, crawler: Any) -> dict[str, Any]:
     spider = crawler.spider
     data = request.to_dict(spider=spider)
     data["dont_filter"] = True  # a resumed request must not meet a fresh dupefilter's memory
-    return {"key": request_key(request, crawler), "site": request.meta.get("site", ""), "url": request.url,
-            "request": pickle.dumps(data, protocol=4)}
+    meta = request.meta
+    # What the site walk counted against the site's budget when it scheduled this request (sitewalk.claim):
+    # a render of a fetched page and the http:// retry of a failed https:// entry did not spend a page.
+    spends = 0 if meta.get("http_fallback") or (meta.get("playwright") and meta.get("render_reason") != "always") else 1
+    return {"key": request_key(request, crawler), "site": meta.get("site", ""), "url": request.url,
+            "request": pickle.dumps(data, protocol=4), "spends": spends}
 
 
 def restore(blob: bytes, spider: scrapy.Spider) -> scrapy.Request:

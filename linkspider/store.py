@@ -81,6 +81,9 @@ SCHEMA: dict[str, tuple[dict[str, type], str, dict[str, Any]]] = {
     "frontier": ({
         "key": str, "job": str, "site": str, "url": str, "state": str, "request": bytes,
         "added": str, "done_at": str,
+        # 1 when the request spends a page of its site's budget; 0 for a browser render of a page
+        # already fetched and for the http:// retry of an https:// entry that failed to connect.
+        "spends": int,
     }, "key", {}),
     # Search queries sent, for REQUERY_AFTER_DAYS.
     "queries": ({
@@ -276,7 +279,8 @@ class Store:
             if entry.pending:
                 self.db["frontier"].insert_all(
                     [{"key": f"{job}|{p['key']}", "job": job, "site": p["site"], "url": p["url"],
-                      "state": "pending", "request": p["request"], "added": ts} for p in entry.pending],
+                      "state": "pending", "request": p["request"], "added": ts, "spends": p.get("spends", 1)}
+                     for p in entry.pending],
                     pk="key", ignore=True)
             if entry.done:
                 self.db.conn.executemany(
@@ -295,7 +299,8 @@ class Store:
 
     def frontier(self, job: str) -> list[dict[str, Any]]:
         """A job's checkpoint: every request recorded, pending ones with their pickled request."""
-        return list(self.db.query("SELECT site, url, state, request FROM frontier WHERE job = ? "
+        return list(self.db.query("SELECT site, url, state, request, coalesce(spends, 1) AS spends FROM frontier "
+                                  "WHERE job = ? "
                                   "ORDER BY added, key", [job]))
 
     def clear_frontier(self, job: str) -> None:
