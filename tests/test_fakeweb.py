@@ -35,7 +35,7 @@ REQUIRED_PLANTS = {
     "binary_lying_content_type", "broken_links", "icon_contact_link", "img_alt_contact_link", "get_in_touch_link",
     "robots_private", "home_500", "slow_page", "bait_all", "rejects_guest_posts", "write_for_us_in_passing",
     "link_seller", "email_only_on_deep_post", "charset_windows-1252_in_meta", "charset_iso-8859-1_in_header",
-    "language_de",
+    "language_de", "schemeless_seed", "robots_503", "robots_flaky", "crawl_delay",
 }
 ALL_ENCODINGS = {"mailto", "text", "footer", "mailto_multi", "at_brackets", "at_parens", "at_words", "at_braces",
                  "entities", "cfemail", "cdn_cgi", "jsonld", "js_dom", "js_obfuscated"}
@@ -339,11 +339,15 @@ def test_seed_lists(web):
             assert urlsplit(lines[n - 1]).hostname not in web.sites
         odd = {n for ns in marks.values() for n in ns} - set(marks["unreachable"]) - set(marks["duplicate"])
         crawlable = [ln.strip() for i, ln in enumerate(lines, 1) if ln.strip() and not ln.startswith("#") and i not in odd]
-        assert all(ln.startswith("http://") and urlsplit(ln).hostname in web.sites for ln in crawlable)
+        # Explicit http:// everywhere but the planted bare domain written with no scheme.
+        assert all(urlsplit(ln if ln.startswith("http://") else "http://" + ln).hostname in web.sites
+                   for ln in crawlable)
+        assert [ln for ln in crawlable if not ln.startswith("http://")] == (
+            [by_tag(web, "schemeless_seed")["domain"]] if niche == "fitness" else [])
         listed = {s["entry_url"] for s in man["sites"] if niche in s["seed_lists"]}
         assert listed <= set(crawlable)
     fitness = [s for s in man["sites"] if s["niche"] == "fitness"]
-    assert sum(s["in_seed_list"] for s in fitness if not s["extra_site"]) == 30
+    assert sum(s["in_seed_list"] for s in fitness if not s["extra_site"]) == 33
     assert man["seed_lines"]["fitness"]["unreachable"] and man["seed_lines"]["fitness"]["duplicate"]
     bare = by_tag(web, "bare_domain_seed")
     assert bare["entry_url"] == f"http://{bare['domain']}/" != bare["home_url"]

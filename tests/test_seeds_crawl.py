@@ -107,6 +107,36 @@ def test_robots_disallowed_pages_are_never_fetched(first_crawl: CrawlResult, fak
                                    f"({','.join('?' * len(hidden))})", *hidden)
 
 
+def test_robots_txt_outcomes_of_the_planted_sites(first_crawl: CrawlResult, fakeweb: Any,
+                                                  fitness_sites: list[dict[str, Any]]) -> None:
+    """RFC 9309 on the fake web: a site seeded with no scheme has its http robots.txt read after https
+    fails; robots.txt answering 503 keeps the whole site out (asked twice, nothing else fetched, the row
+    says why); one busy only at first is walked after the retry; a Crawl-delay for us spaces requests."""
+    by_tag = {tag: s for s in fitness_sites for tag in s["planted"]}
+    plain = by_tag["schemeless_seed"]
+    plain_hits = [h for h in fakeweb.hits_for(plain["domain"])]
+    assert plain_hits[0].method == "CONNECT" and any(h.path == "/robots.txt" for h in plain_hits)
+    first_robots = next(i for i, h in enumerate(plain_hits) if h.path == "/robots.txt")
+    assert all(h.path == "/robots.txt" or h.method == "CONNECT" for h in plain_hits[:first_robots + 1])
+
+    closed = by_tag["robots_503"]
+    assert [h.path for h in fakeweb.hits_for(closed["domain"])] == ["/robots.txt", "/robots.txt"]
+    assert rows(first_crawl.db, "SELECT error FROM pages WHERE domain = ?", closed["domain"]) == \
+        [("robots.txt unreachable (HTTP 503)",)]
+    assert not rows(first_crawl.db, "SELECT 1 FROM contacts WHERE domain = ?", closed["domain"])
+
+    flaky = by_tag["robots_flaky"]
+    assert len(site_hits(fakeweb, flaky)) >= 3
+    assert {e["email"] for e in flaky["emails"] if e["walkable"]} <= {
+        v for (v,) in rows(first_crawl.db, "SELECT value FROM contacts WHERE domain = ?", flaky["domain"])}
+
+    slow = by_tag["crawl_delay"]
+    # Scrapy's own requests (a page rendered in Chromium loads its scripts itself, as a browser does).
+    times = [h.at for h in site_hits(fakeweb, slow) if h.host == slow["host"] and h.user_agent.startswith("linkspider")]
+    # Unpaced, this site's pages would come a few milliseconds apart (the delay counts from each answer).
+    assert len(times) >= 4 and min(b - a for a, b in zip(times, times[1:])) >= slow["crawl_delay"] * 0.95, times
+
+
 def test_blocklisted_platforms_never_appear(first_crawl: CrawlResult, manifest: dict[str, Any],
                                             fakeweb: Any) -> None:
     stored = {d for (d,) in rows(first_crawl.db, "SELECT domain FROM sites")}
@@ -137,8 +167,10 @@ def test_malformed_and_dead_seeds_are_reported_not_lost(first_crawl: CrawlResult
         assert f"malformed seed line skipped: {seed_file}:{number}: " in first_crawl.log
     db = first_crawl.db
     for site in fitness_sites:
-        if not site["reachable"]:  # home page answers 500: the site is there, with the reason
-            assert rows(db, "SELECT last_error FROM sites WHERE domain = ?", site["domain"]) == [("HTTP 500",)]
+        if not site["reachable"]:  # home page answers 500, or robots.txt 503: the site is there, with the reason
+            expected = f"robots.txt unreachable ({site['robots_unreachable']})" if site.get("robots_unreachable") \
+                else "HTTP 500"
+            assert rows(db, "SELECT last_error FROM sites WHERE domain = ?", site["domain"]) == [(expected,)]
     for url in manifest["unknown_hosts"]["fitness"]:
         (error,) = rows(db, "SELECT error FROM pages WHERE url = ?", url)[0]
         assert error  # recorded with the reason it failed

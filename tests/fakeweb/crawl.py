@@ -16,7 +16,7 @@ PROXY_VARS = ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_pro
               "RENDER", "LINKSPIDER_SEEDS_DIR")
 
 # Test crawls are fast: the fake web is local, so no politeness delays.
-FAST = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False", "CONCURRENT_REQUESTS": "32",
+FAST = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False", "CONCURRENT_REQUESTS": "32", "ROBOTS_RETRY_DELAY": "0.5",
         "LOG_LEVEL": "INFO", "DOWNLOAD_TIMEOUT": "10", "LINKSPIDER_FLUSH_SECONDS": "1"}
 
 

@@ -8,6 +8,8 @@ with a string naming what it decides; nothing reads the clock).
 from __future__ import annotations
 
 import random
+import threading
+import time
 from collections.abc import Iterator
 
 from .model import Page, Redirect, Site
@@ -32,6 +34,16 @@ class FakeWeb:
         self.sites = sites
         self.manifest = manifest
         self._seed_texts = seed_texts
+        self._robots_asked: dict[str, float] = {}  # host -> when its robots.txt was last asked for (flaky sites)
+        self._robots_lock = threading.Lock()
+
+    def robots_busy(self, host: str, quiet: float = 30.0) -> bool:
+        """A flaky robots.txt is busy when nobody asked for it in the last ``quiet`` seconds."""
+        with self._robots_lock:
+            now = time.monotonic()
+            last = self._robots_asked.get(host)
+            self._robots_asked[host] = now
+            return last is None or now - last > quiet
 
     def resolve(self, host: str, path_with_query: str) -> Page | Redirect:
         """What the web answers for ``http://host/path?query``; unknown hosts give a proxy's 502."""
@@ -44,6 +56,9 @@ class FakeWeb:
         if host != site.host:  # bare domain (or www) alias: permanent redirect to the canonical host
             return Redirect(301, f"{site.base_url}{path_with_query if path_with_query.startswith('/') else path}")
         if path == "/robots.txt":
+            if site.robots_status != 200 or (site.robots_flaky and self.robots_busy(host)):
+                status = site.robots_status if site.robots_status != 200 else 503
+                return Page(status, b"Service Unavailable: try again later\n", "text/plain; charset=utf-8")
             if site.robots is None:
                 return Page(404, b"Not Found\n", "text/plain; charset=utf-8")
             return Page(200, site.robots.encode(), "text/plain; charset=utf-8")
@@ -88,7 +103,10 @@ def _platform(host: str, aliases: list[str]) -> Site:
 
 
 def _entry_url(rng: random.Random, plan: Plan, entry: dict) -> str:
-    """How a person would have written this site in a seed file (always explicit http://)."""
+    """How a person would have written this site in a seed file (explicit http://, but for one planted
+    site written as a bare domain with no scheme at all, which the crawl tries as https:// first)."""
+    if "schemeless_seed" in entry["planted"]:
+        return plan.domain
     if "bare_domain_seed" in entry["planted"] and plan.domain in plan.also_hosts:
         return f"http://{plan.domain}/"
     roll = rng.random()

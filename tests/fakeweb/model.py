@@ -54,6 +54,10 @@ class Site:
     pages: dict[str, Page]
     redirects: dict[str, tuple[int, str]] = field(default_factory=dict)
     robots: str | None = None
+    # robots.txt answering an error instead (503: a server that is always busy there), or busy only
+    # when nobody asked for a while (the first request of a crawl gets 503, the retry the rules).
+    robots_status: int = 200
+    robots_flaky: bool = False
     also_hosts: list[str] = field(default_factory=list)
     # Answer for paths nowhere else (404 page of the site's theme).
     not_found: Page | None = None

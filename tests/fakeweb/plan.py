@@ -40,7 +40,7 @@ FITNESS_PLANTS: list[dict] = [
     {"enc": "jsonld", "jsonld": "contactPoint"},
     {"enc": "text", "tags": ["bait_all"], "form": "plain"},
     {"enc": "text", "tags": ["get_in_touch_link"], "form": "cf7"},
-    {"enc": "text", "tags": ["robots_private"]},
+    {"enc": "text", "tags": ["robots_private", "schemeless_seed"]},
     {"enc": None, "tags": ["home_500"]},
     {"enc": "text", "tags": ["slow_page"]},
     {"enc": "text", "charset": ("windows-1252", "meta")},
@@ -54,8 +54,13 @@ FITNESS_PLANTS: list[dict] = [
     {"enc": "text", "wfu": "/write-for-us/", "roundups": 2},
     {"enc": "text", "roundups": 1, "resources": True},
     {"enc": "footer", "resources": True, "roundups": 1},
+    # robots.txt as RFC 9309 says: always 503 (the whole site stays unvisited), busy only at the
+    # first request (walked after the retry), a Crawl-delay for our user agent.
+    {"enc": "text", "tags": ["robots_503"]},
+    {"enc": "mailto", "tags": ["robots_flaky"]},
+    {"enc": "text", "tags": ["crawl_delay"]},
 ]
-FITNESS_SEEDS = 30
+FITNESS_SEEDS = 33
 
 # Fixed foreign-language sites: (niche, index) -> (label, suffix, display name, language, wfu path).
 FOREIGN_SITES = {

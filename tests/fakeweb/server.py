@@ -38,6 +38,7 @@ class Hit:
     path: str
     user_agent: str
     status: int
+    at: float = 0.0  # time.monotonic() when it was answered
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -215,7 +216,7 @@ class FakeWebServer:
 
     def record(self, method: str, host: str, path: str, user_agent: str, status: int) -> None:
         with self._lock:
-            self._hits.append(Hit(method, host, path, user_agent, status))
+            self._hits.append(Hit(method, host, path, user_agent, status, time.monotonic()))
 
     @property
     def hits(self) -> list[Hit]:

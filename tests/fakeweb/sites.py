@@ -177,7 +177,12 @@ class SiteBuilder:
             self.charset, "xmlcharrefreplace"), self.content_type, title="Page not found")
         site = Site(host=p.host, domain=p.domain, niche=p.niche, kind=p.kind, pages=self.pages,
                     redirects=self.redirects, robots=self.robots(), also_hosts=list(p.also_hosts), not_found=not_found,
-                    dynamic=self.calendar if self.m["trap"] else None)
+                    dynamic=self.calendar if self.m["trap"] else None,
+                    robots_status=503 if "robots_503" in self.tags else 200,
+                    robots_flaky="robots_flaky" in self.tags)
+        if "robots_503" in self.tags:  # RFC 9309: a robots.txt that answers 5xx keeps the crawler out
+            self.m["reachable"] = False
+            self.m["robots_unreachable"] = "HTTP 503"
         self.missing_referrers()
         self.js_truth()
         self.m["redirects"] = {self.url(k): list(v) for k, v in self.redirects.items()}
@@ -669,6 +674,10 @@ class SiteBuilder:
                                        b"</body></html>", title="Email Protection")
 
     def robots(self) -> str | None:
+        if "crawl_delay" in self.tags:  # a group for our own user agent, with a Crawl-delay
+            self.m["robots_disallow"] = ["/wp-admin/"]
+            self.m["crawl_delay"] = 0.5
+            return "User-agent: *\nDisallow: /wp-admin/\n\nUser-agent: linkspider\nCrawl-delay: 0.5\nDisallow: /wp-admin/\n"
         if "robots_private" in self.tags:
             self.m["robots_disallow"] = ["/private/", "/wp-admin/"]
             return "User-agent: *\nDisallow: /private/\nDisallow: /wp-admin/\n"
