@@ -262,7 +262,8 @@ def test_read_only_database_can_still_be_read(db: Path, tmp_path: Path, journal:
     assert report.returncode == 0 and "2 sites, 4 pages, 2 email addresses" in report.stdout, report.stderr
     assert listed.returncode == 0, listed.stderr
     assert rescore.returncode == 1
-    assert rescore.stderr.strip() == f"Error: database {copy} is read-only; check its permissions or choose another path"
+    assert rescore.stderr.strip() == (f"Error: database {copy} is read-only; check its permissions "
+                                      "or choose another path")
     assert sorted(p.name for p in folder.iterdir()) == ["ls.db"]
 
 
