@@ -3,14 +3,22 @@
 Crawling itself is ``scrapy crawl <spider> -a niche=NAME``; this command works
 with what the crawls stored: ``export``, ``report``, ``mark``, ``rescore`` and
 ``extract`` (debug one page).
+
+Every failure ends as one ``Error:`` line, never a traceback: exit status 2
+when what the user gave is wrong (a value, a file), 1 when the environment is
+(a database missing, locked, read-only or damaged, a path that cannot be written).
 """
 
 from __future__ import annotations
 
+import csv
+import errno
 import json
 import os
+import re
 import sys
 import tempfile
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +26,66 @@ import click
 
 from linkspider.domains import registrable_domain
 from linkspider.export import FORMATS, prospect_row, write_rows
-from linkspider.store import OUTREACH_STATUSES, ProspectFilter, Store, StoreError
+from linkspider.inputs import InputError, check_file, read_text
+from linkspider.niches import parse_seed_line
+from linkspider.store import OUTREACH_STATUSES, SIGNAL_KINDS, ProspectFilter, Store, StoreError
 
 DEFAULT_DB = "output/linkspider.db"
+SIGNALS = tuple(dict.fromkeys(SIGNAL_KINDS.values()))
+
+
+class BadInput(click.ClickException):
+    """What the user gave is wrong (a value, a file): one line, exit status 2.
+
+    Exit status 1 (click's ClickException) is for the environment: a database
+    that is missing, locked, read-only or damaged, a path that cannot be written.
+    """
+
+    exit_code = 2
+
+
+class _Commands(click.Group):
+    """The ``linkspider`` group: whatever a command did not word itself ends as one line, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except InputError as exc:
+            raise BadInput(str(exc)) from exc
+        except StoreError as exc:
+            raise click.ClickException(str(exc)) from exc
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:  # `linkspider export | head`: click ends quietly
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise click.ClickException(f"{where}{exc.strerror or exc}") from exc
+
+
+_AGE_UNITS = {"h": "hours", "d": "days", "w": "weeks"}
+
+
+class _Since(click.ParamType):
+    """``--new-since``: an ISO date or date and time (local time unless it says otherwise),
+    ``today``, ``yesterday`` or an age (``7d``, ``12h``, ``2w``) -> the UTC ISO text
+    the database's timestamps compare with."""
+
+    name = "WHEN"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        text = str(value).strip().lower()
+        now = datetime.now().astimezone()
+        age = re.fullmatch(r"(\d+)\s*([hdw])", text)
+        if text in ("today", "yesterday"):
+            when = now.replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=text == "yesterday")
+        elif age:
+            when = now - timedelta(**{_AGE_UNITS[age[2]]: int(age[1])})
+        else:
+            try:
+                when = datetime.fromisoformat(str(value).strip()).astimezone()
+            except ValueError:
+                self.fail(f"{value!r} is not a date: use an ISO date (2026-11-20) or date and time "
+                          "(2026-11-20T18:00), 'today', 'yesterday' or an age such as 7d or 12h", param, ctx)
+        return when.astimezone(timezone.utc).isoformat(timespec="milliseconds")
 
 
 def _db_option(func: Any) -> Any:
@@ -30,17 +95,24 @@ def _db_option(func: Any) -> Any:
     )(func)
 
 
-def _open(db_path: str, *, must_exist: bool = True) -> Store:
-    if must_exist and not Path(db_path).is_file():
+def _open(db_path: str, *, must_exist: bool = True, reading: bool = False) -> Store:
+    """The database; ``reading`` commands also open a file they may not write (read-only)."""
+    if os.path.lexists(db_path):
+        check_file(db_path, "database")  # a folder or a device is named as such
+    elif must_exist:
         raise click.ClickException(
             f"no database at {db_path}: run a crawl first (scrapy crawl seeds -a niche=NAME) or pass --db")
-    try:
-        return Store(db_path)
-    except StoreError as exc:
-        raise click.ClickException(str(exc)) from exc
+    return Store(db_path, reading=reading)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _check_niche(store: Store, niche: str | None) -> None:
+    """An unknown --niche is an error naming the niches the database has, not an empty result."""
+    if niche and niche not in (known := store.niches()):
+        raise BadInput(f"--niche {niche!r}: no site in {store.path} was found for it; "
+                       f"niches in the database: {', '.join(known) or 'none yet'}")
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="linkspider")
 def main() -> None:
     """linkspider: find link-building prospects in your niche and who to write to.
@@ -54,18 +126,19 @@ def main() -> None:
 @_db_option
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write (default: stdout).")
-@click.option("--niche", help="Only sites found for this niche.")
-@click.option("--min-score", type=int, help="Only sites scoring at least this (0-100).")
-@click.option("--signal", "signals", multiple=True,
-              help="Only sites with this signal: write_for_us, roundup, resources, sponsored, "
-                   "rejects_guest_posts, contact_page. Repeat to require several.")
+@click.option("--niche", help="Only sites found for this niche (one the database has).")
+@click.option("--min-score", type=click.IntRange(0, 100), help="Only sites scoring at least this (0-100).")
+@click.option("--signal", "signals", multiple=True, type=click.Choice(SIGNALS),
+              help="Only sites with this signal. Repeat to require several.")
 @click.option("--has-email", is_flag=True, help="Only sites where an email address was found.")
 @click.option("--status", "statuses", multiple=True, type=click.Choice(OUTREACH_STATUSES),
               help="Only sites with this outreach status (repeatable). Default: all but contacted and blocked.")
 @click.option("--all", "everything", is_flag=True,
               help="Include contacted and blocked sites and the do-not-contact list.")
-@click.option("--new-since", help="Only sites first seen at or after this date/time (ISO, e.g. 2026-11-20).")
-@click.option("--limit", type=int, help="At most this many rows, best first.")
+@click.option("--new-since", type=_Since(),
+              help="Only sites first seen since: an ISO date (2026-11-20) or date and time, today, "
+                   "yesterday, or an age (7d, 12h).")
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many rows, best first.")
 def export(db_path: str, fmt: str, output: str | None, niche: str | None, min_score: int | None,
            signals: tuple[str, ...], has_email: bool, statuses: tuple[str, ...], everything: bool,
            new_since: str | None, limit: int | None) -> None:
@@ -78,11 +151,9 @@ def export(db_path: str, fmt: str, output: str | None, niche: str | None, min_sc
                          statuses=list(statuses), limit=limit, new_since=new_since,
                          exclude_statuses=[] if everything else ["contacted", "blocked"],
                          exclude_do_not_contact=not everything)
-    with _open(db_path) as store:
-        try:
-            rows = [prospect_row(site) for site in store.prospects(flt)]
-        except StoreError as exc:
-            raise click.ClickException(str(exc)) from exc
+    with _open(db_path, reading=True) as store:
+        _check_niche(store, niche)
+        rows = [prospect_row(site) for site in store.prospects(flt)]
     if not output:
         write_rows(rows, fmt, sys.stdout)
         return
@@ -92,27 +163,31 @@ def export(db_path: str, fmt: str, output: str | None, niche: str | None, min_sc
 
 def _write_atomically(path: Path, rows: list[dict[str, Any]], fmt: str) -> None:
     """Write beside the target and rename: a full disk never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    tmp = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             write_rows(rows, fmt, fh)
         os.replace(tmp, path)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise click.ClickException(f"could not write {path}: {exc.strerror or exc}; "
-                                   f"nothing in the database was changed") from exc
+        if tmp:
+            Path(tmp).unlink(missing_ok=True)
+        why = f"{exc.filename} is not a folder" if isinstance(exc, FileExistsError) else exc.strerror or exc
+        raise click.ClickException(f"could not write {path}: {why}; nothing in the database was changed") from exc
 
 
 @main.command()
 @_db_option
-@click.option("--niche", help="Only this niche.")
-@click.option("--top", type=int, default=15, show_default=True, help="How many top prospects to list.")
+@click.option("--niche", help="Only this niche (one the database has).")
+@click.option("--top", type=click.IntRange(min=0), default=15, show_default=True,
+              help="How many top prospects to list.")
 def report(db_path: str, niche: str | None, top: int) -> None:
     """Summarise the database per niche and outreach status, with the top prospects."""
-    with _open(db_path) as store:
+    with _open(db_path, reading=True) as store:
+        _check_niche(store, niche)
         counts = store.counts()
-        prospects = [prospect_row(s) for s in store.prospects(ProspectFilter(niche=niche, limit=top))]
+        prospects = [prospect_row(s) for s in store.prospects(ProspectFilter(niche=niche, limit=top))] if top else []
     click.echo(f"{counts['sites']} sites, {counts['pages']} pages, {counts['emails']} email addresses "
                f"in {db_path}\n")
     click.echo(f"{'niche':<14} {'status':<10} {'sites':>6} {'score>=50':>10}")
@@ -139,13 +214,14 @@ def mark(db_path: str, domain: str | None, status: str | None, note: str | None,
     Statuses: new, contacted, replied, won, rejected, blocked. Exports and
     digests leave out contacted and blocked sites.
     """
+    problems: list[str] = []
     if csv_path:
-        rows = _read_marks(Path(csv_path))
+        rows, problems = _read_marks(Path(csv_path))
     elif domain and status:
         rows = [(domain, status, note, "command line")]
     else:
         raise click.UsageError("give DOMAIN --status STATUS [--note TEXT], or --csv FILE")
-    marked, problems = 0, []
+    marked = 0
     with _open(db_path) as store:
         for value, state, text, where in rows:
             key = registrable_domain(value) or value.lower()
@@ -154,8 +230,6 @@ def mark(db_path: str, domain: str | None, status: str | None, note: str | None,
             except ValueError as exc:
                 problems.append(f"{where}: {exc}")
                 continue
-            except StoreError as exc:
-                raise click.ClickException(str(exc)) from exc
             if found:
                 marked += 1
                 if not csv_path:
@@ -167,24 +241,35 @@ def mark(db_path: str, domain: str | None, status: str | None, note: str | None,
     if csv_path:
         click.echo(f"marked {marked} sites ({len(problems)} rows skipped)")
     if problems and not marked:
-        raise click.ClickException("nothing was marked")
+        raise BadInput("nothing was marked")
 
 
-def _read_marks(path: Path) -> list[tuple[str, str, str | None, str]]:
-    import csv
-
-    text = path.read_bytes().decode("utf-8-sig", errors="replace")
-    reader = csv.DictReader(text.splitlines(), dialect=csv.Sniffer().sniff(text[:2048], ",;\t"))
+def _read_marks(path: Path) -> tuple[list[tuple[str, str, str | None, str]], list[str]]:
+    """The rows of a marks spreadsheet (any encoding; comma, semicolon or tab) and the rows skipped."""
+    text = read_text(path, "spreadsheet")
+    lines = text.splitlines()
+    header = next((line for line in lines if line.strip()), "")
+    if not header:
+        raise InputError(f"{path} is empty: expected a header row with the columns domain, status "
+                         "and optionally note")
+    reader = csv.DictReader(lines, delimiter=max(",;\t", key=header.count))  # one column: ","
     fields = {f.strip().lower(): f for f in reader.fieldnames or []}
     if "domain" not in fields or "status" not in fields:
-        raise click.ClickException(f"{path}: needs columns 'domain' and 'status' (found {reader.fieldnames})")
-    rows = []
-    for number, row in enumerate(reader, start=2):
-        value, state = (row.get(fields["domain"]) or "").strip(), (row.get(fields["status"]) or "").strip().lower()
-        note = (row.get(fields["note"]) or "").strip() if "note" in fields else None
-        if value:
-            rows.append((value, state, note or None, f"{path}:{number}"))
-    return rows
+        found = ", ".join(repr(f) for f in reader.fieldnames or [])
+        raise InputError(f"{path}: needs the columns domain and status (and optionally note); found {found}")
+    rows, problems = [], []
+    try:
+        for row in reader:
+            where = f"{path}:{reader.line_num}"
+            value, state = (row.get(fields["domain"]) or "").strip(), (row.get(fields["status"]) or "").strip().lower()
+            note = (row.get(fields["note"]) or "").strip() if "note" in fields else None
+            if value:
+                rows.append((value, state, note or None, where))
+            elif any((cell or "").strip() for cell in row.values() if isinstance(cell, str)):
+                problems.append(f"{where}: no domain")
+    except csv.Error as exc:
+        raise InputError(f"{path}:{reader.line_num}: unreadable row ({exc})") from exc
+    return rows, problems
 
 
 @main.group("dnc")
@@ -198,11 +283,17 @@ def dnc() -> None:
 @click.option("--niche", default="", help="Only for this niche (default: every niche).")
 @click.option("--note", default="", help="Why.")
 def dnc_add(db_path: str, values: tuple[str, ...], niche: str, note: str) -> None:
-    """Add domains or email addresses (a file of them: @path.txt)."""
-    items = _values(values)
+    """Add domains, email addresses or URLs (a URL stands for its site; a file of them: @path.txt).
+
+    Values that are none of these are reported and skipped; a site given
+    twice, or already on the list, is added once and reported.
+    """
+    items = _dnc_values(values)
     with _open(db_path, must_exist=False) as store:
-        store.add_do_not_contact(items, niche, note)
-    click.echo(f"{len(items)} added to the do-not-contact list" + (f" for {niche}" if niche else ""))
+        added = set(store.add_do_not_contact(items, niche, note))
+    already = [v for v in items if v not in added]
+    click.echo(f"{len(added)} added to the do-not-contact list" + (f" for {niche}" if niche else "")
+               + (f"; {len(already)} already on it: {', '.join(already[:10])}" if already else ""))
 
 
 @dnc.command("remove")
@@ -210,9 +301,10 @@ def dnc_add(db_path: str, values: tuple[str, ...], niche: str, note: str) -> Non
 @click.argument("values", nargs=-1, required=True)
 @click.option("--niche", default="", help="From this niche's list (default: the global one).")
 def dnc_remove(db_path: str, values: tuple[str, ...], niche: str) -> None:
-    """Remove domains or email addresses."""
+    """Remove domains, email addresses or URLs (a file of them: @path.txt)."""
+    items = _dnc_values(values)
     with _open(db_path) as store:
-        removed = store.remove_do_not_contact(_values(values), niche)
+        removed = store.remove_do_not_contact(items, niche)
     click.echo(f"{removed} removed")
 
 
@@ -220,21 +312,52 @@ def dnc_remove(db_path: str, values: tuple[str, ...], niche: str) -> None:
 @_db_option
 def dnc_list(db_path: str) -> None:
     """Show the do-not-contact list."""
-    with _open(db_path) as store:
+    with _open(db_path, reading=True) as store:
         for row in store.do_not_contact():
             click.echo(f"{row['value']:<40} {row['niche'] or '(all niches)':<14} {row['note']}")
 
 
-def _values(values: tuple[str, ...]) -> list[str]:
-    """Domains are normalised to registrable domains; @file reads one value per line."""
-    out: list[str] = []
+def _dnc_values(values: tuple[str, ...]) -> list[str]:
+    """Each value (or each line of an @file) checked and normalised: an email address lower-cased,
+    a domain or URL reduced to its registrable domain. Bad ones and repeats are reported on stderr;
+    BadInput when nothing usable is left."""
+    given: list[tuple[str, str]] = []  # (text, "path:line: 'text'" or "'text'")
     for value in values:
         if value.startswith("@"):
-            lines = Path(value[1:]).read_text(encoding="utf-8").splitlines()
-            out += [line.split("#", 1)[0].strip() for line in lines if line.split("#", 1)[0].strip()]
+            lines = read_text(value[1:], "do-not-contact list").splitlines()
+            given += [(text, f"{value[1:]}:{n}: {text[:120]!r}") for n, line in enumerate(lines, 1)
+                      if (text := line.split("#", 1)[0].strip())]
         else:
-            out.append(value.strip())
-    return [v.lower() if "@" in v else (registrable_domain(v) or v.lower()) for v in out]
+            given.append((value.strip(), repr(value.strip()[:120])))
+    seen: dict[str, str] = {}
+    for text, where in given:
+        value, why = _dnc_value(text)
+        if why:
+            click.echo(f"skipped {where}: {why}", err=True)
+        elif value in seen:
+            click.echo(f"skipped {where}: {value} is given twice (first {seen[value]})", err=True)
+        else:
+            seen[value] = where
+    if not seen:
+        raise BadInput("no domain, email address or URL to use")
+    return list(seen)
+
+
+_EMAIL_LOCAL_RE = re.compile(r"[^\s@<>()\[\],;:\"]+")
+
+
+def _dnc_value(text: str) -> tuple[str, str]:
+    """A do-not-contact entry as stored -> (value, "") or ("", why)."""
+    local, at, host = text.rpartition("@")
+    if at and "/" not in text:
+        if not _EMAIL_LOCAL_RE.fullmatch(local):
+            return "", "not an email address, domain or URL"
+        parsed = parse_seed_line(host)
+        if isinstance(parsed, str):
+            return "", f"not an email address ({parsed})"
+        return f"{local}@{host}".lower(), ""
+    parsed = parse_seed_line(text)
+    return ("", parsed) if isinstance(parsed, str) else (parsed[1], "")
 
 
 @main.command()
@@ -249,12 +372,9 @@ def nightly(db_path: str, plan_path: str, jobs_dir: str, digests_dir: str) -> No
     Exit status 1 when a crawl failed (the others still ran, the digest is written).
     """
     from linkspider.digest import build_digest, summary, write_digest
-    from linkspider.nightly import PlanError, digest_name, load_plan, run_plan
+    from linkspider.nightly import digest_name, load_plan, run_plan
 
-    try:
-        steps = load_plan(Path(plan_path))
-    except PlanError as exc:
-        raise click.ClickException(str(exc)) from exc
+    steps = load_plan(Path(plan_path))  # a PlanError is bad input: one line, exit status 2
     with _open(db_path, must_exist=False) as store:
         # New since the last digest; the first digest (or after a nightly that was
         # killed before its digest) reports everything not yet reported.
@@ -349,9 +469,7 @@ def extract(source: str, url: str | None, as_json: bool) -> None:
         except RuntimeError as exc:
             raise click.ClickException(str(exc)) from exc
     else:
-        path = Path(source)
-        if not path.is_file():
-            raise click.ClickException(f"no such file: {source}")
+        path = check_file(source, "page")
         from w3lib.encoding import html_to_unicode
 
         _, html = html_to_unicode(None, path.read_bytes())

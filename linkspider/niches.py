@@ -11,8 +11,9 @@ A niche profile says what a niche is about and where its crawl starts::
     seeds = "fitness-seeds.txt"      # a file next to the profile, or an inline list
 
 Seed lists hold one site per line: a URL or a bare domain, ``#`` starting a
-comment. A line that is not a usable URL is reported with ``file:line`` and
-skipped; the rest of the list still runs.
+comment, in any encoding an editor writes (``linkspider.inputs``). A line that
+is not a usable URL (no host, an impossible port, an email address) is
+reported with ``file:line`` and skipped; the rest of the list still runs.
 """
 
 from __future__ import annotations
@@ -21,11 +22,13 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from linkspider.domains import domain_label, has_known_suffix, hostname, registrable_domain
+from linkspider.inputs import InputError, clean_authority, hide_userinfo, read_text
 
 
-class NicheError(ValueError):
+class NicheError(InputError):
     """A niche profile that does not exist or cannot be read."""
 
 
@@ -68,18 +71,27 @@ def available_niches(seeds_dir: str | Path) -> list[str]:
     return names
 
 
+def check_niche_name(name: str | None) -> str:
+    """The name, if it can name a profile file and a job folder; NicheError otherwise
+    (``../../etc`` would put a nightly job's folder outside ``--jobs-dir``)."""
+    if not re.fullmatch(r"[A-Za-z0-9_-][A-Za-z0-9_.-]*", name or ""):
+        raise NicheError(f"invalid niche name {name!r}: use letters, digits, '-', '_'")
+    return str(name)
+
+
 def load_niche(name: str, seeds_dir: str | Path) -> NicheProfile:
     """Read ``seeds_dir/<name>.toml``; an unknown niche names the ones that exist."""
     seeds_dir = Path(seeds_dir)
-    if not re.fullmatch(r"[A-Za-z0-9_.-]+", name or ""):
-        raise NicheError(f"invalid niche name {name!r}: use letters, digits, '-', '_'")
+    check_niche_name(name)
     path = seeds_dir / f"{name}.toml"
     if not path.is_file():
         known = ", ".join(available_niches(seeds_dir)) or "none"
         raise NicheError(f"unknown niche {name!r}: no {path}. Available niches: {known}")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        data = tomllib.loads(read_text(path, "niche profile"))
+    except InputError as exc:
+        raise NicheError(str(exc)) from exc
+    except tomllib.TOMLDecodeError as exc:
         raise NicheError(f"{path}: not a valid niche profile: {exc}") from exc
 
     if "keywords" not in data:
@@ -123,7 +135,8 @@ def parse_seed_line(text: str) -> tuple[str, str] | str:
     """One seed line -> ``(url, domain)``, or a string saying why it is unusable.
 
     Bare domains get ``https://``. A tab- or comma-separated line (a pasted
-    spreadsheet row) contributes its first field.
+    spreadsheet row) contributes its first field. ``user:password@`` is dropped
+    (the URL is stored and exported); an impossible port or host name is a reason.
     """
     token = re.split(r"[\t,]", text.strip(), maxsplit=1)[0].strip()
     if not token:
@@ -136,23 +149,25 @@ def parse_seed_line(text: str) -> tuple[str, str] | str:
             return "unsupported scheme (use http:// or https://, or a bare domain)"
         if token.startswith(("/", ":", ".")):
             return "not a URL or domain"
+        if "@" in token.split("/", 1)[0]:
+            # Only a URL may carry a user name (and loses it); "@host.com" or
+            # "jane@host.com" is a handle or an email address, not a site.
+            return "an email address or @handle, not a URL or domain"
         token = "https://" + token
-    scheme, _, rest = token.partition("://")
-    host = hostname(token)
-    if not host:
-        return "no host name"
     try:
-        host.encode("idna")
-    except UnicodeError:
-        return f"invalid host name {host!r}"
+        parts = urlsplit(token)
+    except ValueError as exc:
+        return f"not a URL ({exc})"
+    netloc, why = clean_authority(parts)  # drops user:password@, checks host and port
+    if why:
+        return why
+    host = hostname(netloc)
     if "." not in host or not has_known_suffix(host):
         return f"{host!r} is not under a known public suffix"
     domain = registrable_domain(host)
     if not domain:
         return f"{host!r} has no registrable domain"
-    if "/" not in rest:
-        rest += "/"
-    return f"{scheme.lower()}://{rest}", domain
+    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", parts.query, parts.fragment)), domain
 
 
 def read_seed_lines(lines: list[str], source: str, blocklist: Blocklist | None = None) -> SeedList:
@@ -166,7 +181,7 @@ def read_seed_lines(lines: list[str], source: str, blocklist: Blocklist | None =
         parsed = parse_seed_line(text)
         where = f"{source}:{number}"
         if isinstance(parsed, str):
-            result.errors.append(f"{where}: {parsed}: {raw.strip()[:120]!r}")
+            result.errors.append(f"{where}: {parsed}: {hide_userinfo(raw.strip())[:120]!r}")
             continue
         url, domain = parsed
         if blocklist is not None and blocklist.blocks(domain):
@@ -179,12 +194,11 @@ def read_seed_lines(lines: list[str], source: str, blocklist: Blocklist | None =
 
 
 def read_seed_file(path: str | Path, blocklist: Blocklist | None = None) -> SeedList:
-    path = Path(path)
+    """A seed list file in any encoding an editor writes; NicheError when it is not a readable text file."""
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise NicheError(f"cannot read seed list {path}: {exc.strerror or exc}") from exc
-    text = data.decode("utf-8", errors="replace")
+        text = read_text(path, "seed list")
+    except InputError as exc:
+        raise NicheError(str(exc)) from exc
     return read_seed_lines(text.splitlines(), str(path), blocklist)
 
 

@@ -36,11 +36,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
+from linkspider.inputs import InputError, read_text
+from linkspider.niches import NicheError, check_niche_name
+
 SEARCH_SPIDERS = {"roundups", "guestposts"}
 KNOWN_SPIDERS = {"roundups", "guestposts", "seeds", "competitors"}
 
 
-class PlanError(ValueError):
+class PlanError(InputError):
     """A nightly plan that cannot be run; the message names the file and the problem."""
 
 
@@ -58,11 +61,13 @@ class Step:
 
 def load_plan(path: Path) -> list[Step]:
     """The steps of a plan file, in order."""
+    if not path.exists():
+        raise PlanError(f"no nightly plan at {path} (see the README, 'Overnight crawls')")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise PlanError(f"no nightly plan at {path} (see the README, 'Overnight crawls')") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        data = tomllib.loads(read_text(path, "nightly plan"))
+    except InputError as exc:
+        raise PlanError(str(exc)) from exc
+    except tomllib.TOMLDecodeError as exc:
         raise PlanError(f"{path}: not a valid plan: {exc}") from exc
     defaults = data.get("defaults", {})
     niches = data.get("niche", [])
@@ -74,6 +79,10 @@ def load_plan(path: Path) -> list[Step]:
         name = merged.get("name")
         if not name:
             raise PlanError(f"{path}: [[niche]] number {number} has no name")
+        try:
+            check_niche_name(name)  # it names the job's folder under --jobs-dir
+        except NicheError as exc:
+            raise PlanError(f"{path}: [[niche]] number {number}: {exc}") from exc
         spiders = merged.get("spiders", ["roundups", "guestposts", "seeds"])
         unknown = [s for s in spiders if s not in KNOWN_SPIDERS]
         if unknown:

@@ -10,9 +10,11 @@ LINKSPIDER_BATCH_SIZE, LINKSPIDER_FLUSH_SECONDS, SCORE_WEIGHTS, LINKSPIDER_TODAY
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
+import tempfile
 import time
 from dataclasses import asdict
 from datetime import date
@@ -193,19 +195,26 @@ class StorePipeline:
         self.stats.inc_value("linkspider/stored_pages", sum(isinstance(i, PageItem) for i in batch))
 
     def spill(self) -> None:
-        """Last resort when the database stays unwritable: pages go to a JSON Lines file."""
-        path = Path(self.db_path).with_name(
-            f"unsaved-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.jsonl")
-        try:
-            with path.open("w", encoding="utf-8") as fh:
-                for item in self.buffer:
-                    fh.write(json.dumps(asdict(item), default=str) + "\n")
-        except OSError as exc:
-            logger.error("could not save %d pages anywhere: %s", len(self.buffer), exc)
+        """Last resort when the database stays unwritable: pages go to a JSON Lines file beside it,
+        or in the temporary folder when the database's folder cannot take it (a full disk).
+        A file that could not be written whole is removed: no empty or half file is left."""
+        name = f"unsaved-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.jsonl"
+        text = "".join(json.dumps(asdict(item), default=str) + "\n" for item in self.buffer)
+        problems = []
+        for folder in dict.fromkeys([Path(self.db_path).parent, Path(tempfile.gettempdir())]):
+            path = folder / name
+            try:
+                path.write_text(text, encoding="utf-8")
+            except OSError as exc:
+                problems.append(f"{folder}: {exc.strerror or exc}")
+                with contextlib.suppress(OSError):
+                    path.unlink(missing_ok=True)
+                continue
+            logger.error("%d pages could not be written to %s; they are saved in %s",
+                         len(self.buffer), self.db_path, path)
+            self.buffer = []
             return
-        logger.error("%d pages could not be written to %s; they are saved in %s",
-                     len(self.buffer), self.db_path, path)
-        self.buffer = []
+        logger.error("could not save %d pages anywhere (%s)", len(self.buffer), "; ".join(problems))
 
     def close_spider(self) -> None:
         if self.store is None:

@@ -10,20 +10,23 @@ are never written by a crawl.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import sqlite3
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlite_utils
 
 from linkspider.items import Discovery, DiscoveryItem, FrontierItem, PageItem, QueryItem
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 OUTREACH_STATUSES = ("new", "contacted", "replied", "won", "rejected", "blocked")
 
@@ -114,6 +117,29 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
+def _is_read_only(exc: sqlite3.Error) -> bool:
+    """SQLite could not write the file (read-only file, folder or medium)."""
+    return getattr(exc, "sqlite_errorname", "").startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN"))
+
+
+def _while_busy(statement: Callable[[], Any], timeout: float) -> None:
+    """Run ``statement``, again while SQLite answers plain SQLITE_BUSY, for up to ``timeout`` seconds.
+
+    Switching a new database to WAL while another process does the same is
+    refused at once, without SQLite's busy handler: two crawls started
+    together on a new database would fail with "locked" instead of waiting.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            statement()
+            return
+        except sqlite3.OperationalError as exc:
+            if getattr(exc, "sqlite_errorname", "") != "SQLITE_BUSY" or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.05)
+
+
 def _explain(path: Path, exc: sqlite3.Error) -> str:
     text = str(exc)
     if "locked" in text or "busy" in text:
@@ -122,7 +148,7 @@ def _explain(path: Path, exc: sqlite3.Error) -> str:
     if "readonly" in text or "read-only" in text:
         return f"database {path} is read-only; check its permissions or choose another path"
     if "disk" in text and "full" in text:
-        return f"disk full while writing {path}; free space and run again (the crawl resumes)"
+        return f"disk full while writing {path}; free space and run again"
     if "not a database" in text or "malformed" in text:
         return f"{path} is not a linkspider SQLite database ({text})"
     return f"database {path}: {text}"
@@ -144,23 +170,59 @@ class ProspectFilter:
     limit: int | None = None
 
 
-class Store:
-    """An open linkspider database. Create with ``Store(path)``; close with ``close()``."""
+def _reported(method: Callable[..., T]) -> Callable[..., T]:
+    """A Store method whose SQLite errors become StoreError with a message a person can act on."""
+    @functools.wraps(method)
+    def wrapper(self: Store, *args: Any, **kwargs: Any) -> T:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as exc:
+            raise StoreError(_explain(self.path, exc)) from exc
+    return wrapper
 
-    def __init__(self, path: str | Path, *, timeout: float = 30.0) -> None:
+
+class Store:
+    """An open linkspider database. Create with ``Store(path)``; close with ``close()``.
+
+    ``reading=True`` is for commands that only read (export, report): a
+    database file they may not write is opened read-only instead of refused.
+    """
+
+    def __init__(self, path: str | Path, *, timeout: float = 30.0, reading: bool = False) -> None:
         self.path = Path(path)
+        self.read_only = False
+        # A reading command on a file it may not write: read-only, or immutable
+        # when not even the WAL index beside it can be created (read-only folder).
+        modes = ("", "mode=ro", "immutable=1") if reading else ("",)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(str(self.path), timeout=timeout)
-            self.db = sqlite_utils.Database(conn)
-            # WAL lets `linkspider export` read while a crawl writes.
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.ensure_schema()
+            for mode in modes:
+                try:
+                    self._connect(timeout, mode)
+                    break
+                except sqlite3.OperationalError as exc:
+                    if mode == modes[-1] or not _is_read_only(exc):
+                        raise
         except sqlite3.Error as exc:
             raise StoreError(_explain(self.path, exc)) from exc
         except OSError as exc:
             raise StoreError(f"cannot open database {self.path}: {exc}") from exc
+
+    def _connect(self, timeout: float, mode: str) -> None:
+        if mode:
+            conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?{mode}", uri=True, timeout=timeout)
+        else:
+            conn = sqlite3.connect(str(self.path), timeout=timeout)
+        self.db, self.read_only = sqlite_utils.Database(conn), bool(mode)
+        try:
+            if not mode:
+                # WAL lets `linkspider export` read while a crawl writes.
+                _while_busy(lambda: self.db.execute("PRAGMA journal_mode=WAL"), timeout)
+                self.db.execute("PRAGMA synchronous=NORMAL")
+            self.ensure_schema()
+        except BaseException:
+            conn.close()
+            raise
 
     def close(self) -> None:
         self.db.close()
@@ -173,18 +235,43 @@ class Store:
 
     # ------------------------------------------------------------ schema
     def ensure_schema(self) -> None:
-        """Create missing tables and add missing columns (older databases keep their rows)."""
-        for name, (columns, pk, defaults) in SCHEMA.items():
-            table = self.db[name]
-            if not table.exists():
-                table.create(columns, pk=pk, defaults=defaults, not_null=set(defaults) & {"status"})
-                continue
-            have = set(table.columns_dict)
-            for column, kind in columns.items():
-                if column not in have:
-                    table.add_column(column, kind, not_null_default=defaults.get(column))
-        for table, cols in INDEXES:
-            self.db[table].create_index(cols, if_not_exists=True)
+        """Create missing tables, columns and indexes (older databases keep their rows).
+
+        One IMMEDIATE transaction: two crawls opening a new database at once
+        take turns (the second waits for the busy timeout) instead of racing to
+        create the same tables, which SQLite answers with "locked" at once.
+        """
+        missing = self._schema_missing()
+        if not missing:
+            return
+        if self.read_only:
+            raise StoreError(f"database {self.path} is read-only and lacks what this linkspider needs "
+                             f"({', '.join(missing[:3])}); make it writable once so linkspider can add it")
+        with self.db.conn:
+            self.db.execute("BEGIN IMMEDIATE")
+            for name, (columns, pk, defaults) in SCHEMA.items():
+                table = self.db[name]
+                if not table.exists():
+                    table.create(columns, pk=pk, defaults=defaults, not_null=set(defaults) & {"status"})
+                    continue
+                have = set(table.columns_dict)
+                for column, kind in columns.items():
+                    if column not in have:
+                        table.add_column(column, kind, not_null_default=defaults.get(column))
+            for table_name, cols in INDEXES:
+                self.db[table_name].create_index(cols, if_not_exists=True)
+
+    def _schema_missing(self) -> list[str]:
+        """Tables, columns and indexes of SCHEMA/INDEXES the database does not have yet."""
+        tables = set(self.db.table_names())
+        missing = [f"table {name}" for name in SCHEMA if name not in tables]
+        for name, (columns, _, _) in SCHEMA.items():
+            if name in tables:
+                have = set(self.db[name].columns_dict)
+                missing += [f"column {name}.{c}" for c in columns if c not in have]
+        indexed = {(name, tuple(index.columns)) for name in tables for index in self.db[name].indexes}
+        missing += [f"index on {t}({', '.join(c)})" for t, c in INDEXES if (t, tuple(c)) not in indexed]
+        return missing
 
     # ------------------------------------------------------------ writes
     def write_pages(self, batch: Iterable[Any], job: str = "") -> int:
@@ -297,16 +384,19 @@ class Store:
         self.db.conn.executemany("UPDATE queries SET last_sent = ?, results = ? WHERE id = ?",
                                  [(ts, r["results"], r["id"]) for r in rows])
 
+    @_reported
     def frontier(self, job: str) -> list[dict[str, Any]]:
         """A job's checkpoint: every request recorded, pending ones with their pickled request."""
         return list(self.db.query("SELECT site, url, state, request, coalesce(spends, 1) AS spends FROM frontier "
                                   "WHERE job = ? "
                                   "ORDER BY added, key", [job]))
 
+    @_reported
     def clear_frontier(self, job: str) -> None:
         with self.db.conn:
             self.db.execute("DELETE FROM frontier WHERE job = ?", [job])
 
+    @_reported
     def sent_queries(self, niche: str, backend: str, days: float) -> set[str]:
         """Queries sent for this niche and backend less than ``days`` ago."""
         if days <= 0:
@@ -387,11 +477,15 @@ class Store:
     def site_facts(self, domains: Iterable[str]) -> Iterator[dict[str, Any]]:
         """Per site: its row plus its contacts and signals, for scoring."""
         for domain in domains:
-            site = self._site(domain)
-            if site is None:
-                continue
-            yield self._with_children(site)
+            try:
+                site = self._site(domain)
+                facts = None if site is None else self._with_children(site)
+            except sqlite3.Error as exc:
+                raise StoreError(_explain(self.path, exc)) from exc
+            if facts is not None:
+                yield facts
 
+    @_reported
     def recently_crawled(self, days: float) -> set[str]:
         """Sites walked less than ``days`` ago (a search spider leaves them alone)."""
         if days <= 0:
@@ -400,6 +494,7 @@ class Store:
         return {r["domain"] for r in self.db.query(
             "SELECT domain FROM sites WHERE last_crawled >= ? AND pages_crawled > 0", [cutoff])}
 
+    @_reported
     def all_domains(self) -> list[str]:
         return [r["domain"] for r in self.db.query("SELECT domain FROM sites ORDER BY domain")]
 
@@ -478,16 +573,18 @@ class Store:
             raise StoreError(_explain(self.path, exc)) from exc
 
     # ------------------------------------------------------------ do not contact
-    def add_do_not_contact(self, values: Iterable[str], niche: str = "", note: str = "") -> int:
-        rows = [{"id": f"{niche}|{v}", "value": v, "niche": niche, "note": note, "added": now_iso()}
-                for v in values]
-        try:
-            with self.db.conn:
-                self.db["do_not_contact"].insert_all(rows, pk="id", ignore=True)
-        except sqlite3.Error as exc:
-            raise StoreError(_explain(self.path, exc)) from exc
-        return len(rows)
+    @_reported
+    def add_do_not_contact(self, values: Iterable[str], niche: str = "", note: str = "") -> list[str]:
+        """Add to ``niche``'s list ("" = every niche); returns the values that were not on it yet."""
+        with self.db.conn:
+            known = {r["value"] for r in self.db.query("SELECT value FROM do_not_contact WHERE niche = ?", [niche])}
+            new = [v for v in dict.fromkeys(values) if v not in known]
+            self.db["do_not_contact"].insert_all(
+                [{"id": f"{niche}|{v}", "value": v, "niche": niche, "note": note, "added": now_iso()} for v in new],
+                pk="id", ignore=True)
+        return new
 
+    @_reported
     def remove_do_not_contact(self, values: Iterable[str], niche: str = "") -> int:
         values = list(values)
         with self.db.conn:
@@ -496,19 +593,23 @@ class Store:
                 [niche, *values])
         return cur.rowcount
 
+    @_reported
     def do_not_contact(self) -> list[dict[str, Any]]:
         return list(self.db.query("SELECT value, niche, note, added FROM do_not_contact ORDER BY niche, value"))
 
+    @_reported
     def do_not_contact_values(self, niche: str = "") -> set[str]:
         return {r["value"] for r in self.db.query(
             "SELECT value FROM do_not_contact WHERE niche = '' OR niche = ?", [niche])}
 
+    @_reported
     def last_finished(self, spider: str) -> str | None:
         """When the last run of ``spider`` that completed finished (None: never)."""
         rows = list(self.db.query("SELECT finished FROM runs WHERE spider = ? AND outcome = 'finished' "
                                   "ORDER BY id DESC LIMIT 1", [spider]))
         return rows[0]["finished"] if rows else None
 
+    @_reported
     def last_run(self, spider: str, niche: str) -> dict[str, Any] | None:
         rows = list(self.db.query("SELECT * FROM runs WHERE spider = ? AND niche = ? ORDER BY id DESC LIMIT 1",
                                   [spider, niche]))
@@ -518,9 +619,13 @@ class Store:
         run["stats"] = json.loads(run["stats"]) if run.get("stats") else {}
         return run
 
+    @_reported
     def niches(self) -> list[str]:
-        return [r["niche"] for r in self.db.query("SELECT DISTINCT niche FROM discoveries ORDER BY niche")]
+        """Every niche a site was found for (what ``--niche`` can select)."""
+        return [r["niche"] for r in self.db.query(
+            "SELECT niche FROM discoveries UNION SELECT niche FROM sites ORDER BY niche") if r["niche"]]
 
+    @_reported
     def counts(self) -> dict[str, Any]:
         """Totals for ``linkspider report``: per niche and outreach status."""
         q = self.db.query

@@ -6,10 +6,11 @@ module starts on 127.0.0.1: made-up hosts under real suffixes serve a redirect
 loop, a body that never ends, a gzip bomb, broken robots.txt files, junk links,
 broken encodings. Every seed list also holds a normal site with an email
 (``www.hostile-good.com``), and every test checks that its pages and email
-reached the database: one bad site must not cost the good ones. The database
-tests make the store read-only or lock it and check the crawl stops with a
-clear message, a non-zero exit code and the unwritten pages in
-``unsaved-*.jsonl``.
+reached the database: one bad site must not cost the good ones. A seed list
+with a BOM, a password and an impossible port checks that a bad line costs that
+line only. The database tests make the store read-only, lock it or fill its
+disk (a small tmpfs, as root) and check the crawl stops with a clear message,
+a non-zero exit code and the unwritten pages in ``unsaved-*.jsonl``.
 
 The crawls are independent subprocesses, so the module starts the ones the
 selected tests need at once (a few at a time) and each test waits for its own.
@@ -17,10 +18,12 @@ selected tests need at once (a few at a time) and each test waits for its own.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import select
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -29,7 +32,7 @@ import time
 import zlib
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -57,6 +60,8 @@ ENC = "www.hostile-encoding.com"
 DB_READONLY = "www.hostile-readonly.com"
 DB_PRELOCKED = "www.hostile-prelocked.com"
 DB_LOCKED = "www.hostile-locked.net"
+CREDS = "www.hostile-creds.com"
+DISK_FULL = "www.hostile-diskfull.com"
 
 BOMB_SIZE = 120 * 1024 * 1024  # decompressed; DOWNLOAD_MAXSIZE is 5 MB
 HUGE_ROBOTS = 6 * 1024 * 1024
@@ -277,8 +282,9 @@ def build_web(web: HostileWeb) -> None:
         "/resources": raw(mixed, "text/html"),
     }
 
-    # 7/8. Plain sites for the database tests, one per test (their hits tell what that crawl fetched).
-    for host in (DB_READONLY, DB_PRELOCKED, DB_LOCKED):
+    # 7/8/10. Plain sites for the seed-line and database tests, one per test (their hits tell what
+    # that crawl fetched).
+    for host in (DB_READONLY, DB_PRELOCKED, DB_LOCKED, CREDS, DISK_FULL):
         web.sites[host] = {**simple_site(host, f"contact@{host[4:]}", ' <a href="/about">About</a>'),
                            "/about": html("<h1>About</h1><p>We run.</p>", f"About {host}")}
 
@@ -288,9 +294,10 @@ def build_web(web: HostileWeb) -> None:
 # crawl's own peak RSS, and (for the read-only test) so that the crawl can run
 # without root's power to write read-only files.
 WRAPPER = r"""
-import ctypes, json, resource, sys
+import ctypes, json, os, resource, sys
 from pathlib import Path
 spec = json.loads(sys.argv[1])
+os.environ.update(spec["env"])
 libc = ctypes.CDLL(None, use_errno=True)
 for cap in spec["drop_caps"]:
     if libc.prctl(24, cap, 0, 0, 0) != 0:  # PR_CAPBSET_DROP: the exec'd crawl never gets it
@@ -313,6 +320,8 @@ class Crawl:
     db: Path
     maxrss_mb: float
     seconds: float
+    spare: Path | None = None  # the crawl's TMPDIR, when the test gave it one
+    leftovers: list[str] = field(default_factory=list)  # unsaved-* files left on a full disk
 
     def rows(self, sql: str, *args: Any) -> list[tuple]:
         conn = sqlite3.connect(self.db)
@@ -334,13 +343,15 @@ class Crawl:
 
 
 def crawl(web: HostileWeb, folder: Path, hosts: list[str], *, settings: dict[str, str] | None = None,
-          drop_caps: tuple[int, ...] = (), db: Path | None = None, timeout: float = 90) -> Crawl:
+          drop_caps: tuple[int, ...] = (), db: Path | None = None, timeout: float = 90,
+          seed_bytes: bytes | None = None, env: dict[str, str] | None = None) -> Crawl:
+    """Crawl the hosts (or the seed list ``seed_bytes``, as written to disk) into ``db``."""
     folder.mkdir(parents=True, exist_ok=True)
     seeds = folder / "seeds.txt"
-    seeds.write_text("".join(f"http://{h}/\n" for h in hosts), encoding="utf-8")
+    seeds.write_bytes(seed_bytes or "".join(f"http://{h}/\n" for h in hosts).encode("utf-8"))
     db = db or folder / "linkspider.db"
     spec = {"proxy": web.url, "db": str(db), "seeds": str(seeds), "settings": {**BASE_SETTINGS, **(settings or {})},
-            "drop_caps": list(drop_caps), "timeout": timeout}
+            "drop_caps": list(drop_caps), "timeout": timeout, "env": env or {}}
     started = time.monotonic()
     proc = subprocess.run([sys.executable, "-c", WRAPPER, json.dumps(spec)], cwd=ROOT, capture_output=True,
                           text=True, timeout=timeout + 30, env={**os.environ, "PYTHONPATH": str(ROOT)})
@@ -478,10 +489,53 @@ def scenario_robots_huge(web: HostileWeb, folder: Path) -> Crawl:
     return crawl(web, folder, [GOOD, ROBOTS_HUGE])
 
 
+def scenario_seed_lines(web: HostileWeb, folder: Path) -> Crawl:
+    """A seed list saved with a BOM, whose first line carries a password and whose second has an
+    impossible port; the good site comes after both."""
+    text = f"\ufeffhttp://editor:hunter2@{CREDS}/\nhttp://www.hostile-port.com:99999/\nhttp://{GOOD}/\n"
+    return crawl(web, folder, [], seed_bytes=text.encode("utf-8"))
+
+
+def scenario_disk_full(web: HostileWeb, folder: Path) -> Crawl:
+    """The database lives on a 1 MB tmpfs that fills up once the crawl runs (its first request to
+    DISK_FULL); no job is set. The crawl's temporary folder is elsewhere, with room."""
+    disk, spare, kept = folder / "disk", folder / "tmp", folder / "kept"
+    for path in (disk, spare, kept):
+        path.mkdir(parents=True)
+    mounted = os.geteuid() == 0 and subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(disk)], capture_output=True).returncode == 0
+    if not mounted:
+        pytest.skip("a full disk needs a small tmpfs: mount(8) as root")
+    try:
+        db = fresh_db(disk)
+        filled = threading.Event()
+
+        def fill(path: str) -> None:
+            if filled.is_set():
+                return
+            filled.set()
+            with contextlib.suppress(OSError), (disk / "filler").open("wb", buffering=0) as fh:
+                for _ in range(1024):  # 64 MB at most; the disk holds 1 MB
+                    fh.write(bytes(65536))
+
+        web.hooks[DISK_FULL] = fill
+        result = crawl(web, folder, [GOOD, DISK_FULL], db=db, env={"TMPDIR": str(spare)},
+                       settings={"LINKSPIDER_FLUSH_SECONDS": "600"})
+        result.leftovers = sorted(p.name for p in disk.iterdir() if p.name.startswith("unsaved-"))
+        for path in disk.glob("linkspider.db*"):  # the disk goes away: keep the database for the tests
+            shutil.copyfile(path, kept / path.name)
+        result.db = kept / "linkspider.db"
+        result.spare = spare
+        return result
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], capture_output=True)
+
+
 SCENARIOS: dict[str, Callable[[HostileWeb, Path], Crawl]] = {
     "redirects": scenario_redirects, "slow": scenario_slow, "gzip": scenario_gzip, "robots": scenario_robots,
     "robots_huge": scenario_robots_huge, "links": scenario_links, "encodings": scenario_encodings,
     "readonly": scenario_readonly, "prelocked": scenario_prelocked, "locked": scenario_locked,
+    "seed_lines": scenario_seed_lines, "disk_full": scenario_disk_full,
 }
 # Started first: the two lock tests wait out linkspider's fixed 30 s SQLite busy timeout.
 SLOW_FIRST = ("locked", "prelocked", "slow")
@@ -761,3 +815,64 @@ def test_database_locked_during_the_crawl_exits_non_zero(crawls: dict[str, Futur
     result = result_of(crawls, "locked")
     assert result.returncode == 1
     assert result.rows("SELECT outcome FROM runs") == [("store_error",)]
+
+
+# ---------------------------------------------------------------- 9. seed lines
+@uses("seed_lines")
+def test_a_bad_seed_line_is_reported_and_the_rest_go_on(crawls: dict[str, Future[Crawl]]) -> None:
+    """An impossible port on line 2 costs that line only: the sites before and after it are
+    crawled, the line is named with file:line, and the crawl ends normally."""
+    result = result_of(crawls, "seed_lines")
+    assert_clean(result)
+    seeds = result.db.parent / "seeds.txt"
+    assert loglines(result.log, f"malformed seed line skipped: {seeds}:2: impossible port '99999'",
+                    levels=("WARNING",)), result.log[-4000:]
+    assert result.stat("linkspider/seeds/malformed") == 1 and result.stat("linkspider/seeds/valid") == 2
+
+
+@uses("seed_lines")
+def test_a_seed_list_with_a_bom_keeps_its_first_line_without_the_password(crawls: dict[str, Future[Crawl]],
+                                                                          web: HostileWeb) -> None:
+    """Line 1 (after the BOM) is crawled, as the URL without its user name and password: the
+    password appears in no row of the database and no log line."""
+    result = result_of(crawls, "seed_lines")
+    assert result.page(f"http://{CREDS}/contact") == (200, "")
+    assert "contact@hostile-creds.com" in result.emails("hostile-creds.com")
+    conn = sqlite3.connect(result.db)
+    try:
+        dump = "\n".join(conn.iterdump())
+    finally:
+        conn.close()
+    assert "hunter2" not in dump and "editor:" not in dump
+    assert "hunter2" not in result.log
+
+
+# ---------------------------------------------------------------- 10. a full disk
+@uses("disk_full")
+def test_full_disk_keeps_every_page_in_a_non_empty_unsaved_file(crawls: dict[str, Future[Crawl]],
+                                                                 web: HostileWeb) -> None:
+    """The disk holding the database fills up during the crawl: the crawl stops with exit status 1
+    and one message; the pages it could not write are in unsaved-*.jsonl in the temporary folder
+    (the database's own folder has no room), and no empty file is left on the full disk."""
+    result = result_of(crawls, "disk_full")
+    assert result.returncode == 1, result.log[-3000:]
+    assert "Traceback" not in result.log, result.log[-5000:]
+    full_db = result.db.parent.parent / "disk" / "linkspider.db"
+    assert loglines(result.log, "could not write", f"disk full while writing {full_db}; free space and run again",
+                    levels=("ERROR",)), result.log[-5000:]
+    assert result.leftovers == []
+    assert result.spare is not None
+    files = list(result.spare.glob("unsaved-*.jsonl"))
+    assert len(files) == 1 and files[0].stat().st_size > 0
+    assert loglines(result.log, f"they are saved in {files[0]}", levels=("ERROR",))
+    saved = {item["url"] for item in spilled(result.spare) if "url" in item}
+    stored = {url for (url,) in result.rows("SELECT url FROM pages")}
+    assert fetched_pages(web, DISK_FULL) | fetched_pages(web, GOOD) <= saved | stored
+    assert fetched_pages(web, DISK_FULL) <= saved
+
+
+@uses("disk_full")
+def test_full_disk_without_a_job_does_not_promise_a_resume(crawls: dict[str, Future[Crawl]]) -> None:
+    result = result_of(crawls, "disk_full")
+    assert loglines(result.log, "disk full")
+    assert loglines(result.log, "resume", levels=("WARNING", "ERROR")) == []

@@ -45,7 +45,7 @@ def test_extract_a_local_file(tmp_path: Path) -> None:
 
 def test_extract_a_missing_file_says_so() -> None:
     result = CliRunner().invoke(main, ["extract", "/nonexistent/page.html"])
-    assert result.exit_code == 1 and "no such file" in result.output
+    assert result.exit_code == 2 and "page /nonexistent/page.html not found" in result.output
 
 
 def test_extract_a_url_through_the_project_settings(fakeweb: Any, tmp_path: Path) -> None:

@@ -240,6 +240,6 @@ def test_a_broken_plan_is_named(tmp_path: Path) -> None:
     bad = tmp_path / "plan.toml"
     bad.write_text('[[niche]]\nname = "fitness"\nspiders = ["seedz"]\n')
     result = CliRunner().invoke(main, ["nightly", "--db", str(tmp_path / "x.db"), "--plan", str(bad)])
-    assert result.exit_code == 1 and "unknown spider(s) ['seedz']" in result.output
+    assert result.exit_code == 2 and "unknown spider(s) ['seedz']" in result.output
     result = CliRunner().invoke(main, ["nightly", "--db", str(tmp_path / "x.db"), "--plan", str(tmp_path / "no")])
-    assert result.exit_code == 1 and "no nightly plan at" in result.output
+    assert result.exit_code == 2 and "no nightly plan at" in result.output

@@ -115,7 +115,7 @@ def test_cli_export_formats_and_mark(tmp_path: Path) -> None:
     result = runner.invoke(main, ["mark", "--db", str(db), "www.ironpulse.com", "--status", "won", "--note", "ok"])
     assert result.exit_code == 0 and "ironpulse.com: won" in result.output
     result = runner.invoke(main, ["mark", "--db", str(db), "nowhere.com", "--status", "won"])
-    assert result.exit_code == 1 and "nowhere.com is not in" in result.output
+    assert result.exit_code == 2 and "nowhere.com is not in" in result.output
     result = runner.invoke(main, ["report", "--db", str(db)])
     assert result.exit_code == 0 and "ironpulse.com" in result.output and "won" in result.output
 

@@ -29,6 +29,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from linkspider.domains import has_known_suffix, hostname, registrable_domain
+from linkspider.inputs import InputError, check_file, clean_authority, decode_text, looks_binary
 from linkspider.niches import parse_seed_line, strip_comment
 
 
@@ -131,8 +132,6 @@ def _has(*keys: str) -> Callable[[set[str]], bool]:
 
 _MAJESTIC_MARKS = ("flagnofollow", "flagdeleted", "flagredirect", "sourcetrustflow", "sourcecitationflow",
                    "targettrustflow", "acrank")
-_SEMRUSH_MARKS = ("pageascore", "sourcetitle", "nofollow", "sponsored", "ugc", "firstseen", "lastseen",
-                  "externallinks", "lostlink", "newlink")
 _MOZ_MARKS = ("anchortext", "spamscore", "domainauthority", "pageauthority", "followable", "linktype", "da", "pa")
 
 #: Every export linkspider recognises, in detection order (the first whose
@@ -168,7 +167,7 @@ FORMATS: dict[str, _Format] = {f.name: f for f in (
         name="semrush", label="Semrush backlinks",
         expects=("Source url", "Source title", "Target url", "Anchor", "Nofollow", "Sponsored", "Ugc",
                  "First seen", "Last seen", "Page ascore"),
-        detect=lambda cols: "sourceurl" in cols and "targeturl" in cols and any(m in cols for m in _SEMRUSH_MARKS),
+        detect=_has("sourceurl", "targeturl"),
         referring=("sourceurl",), target=("targeturl",), title=("sourcetitle",), anchor=("anchor",),
         nofollow=("nofollow",), sponsored=("sponsored",), ugc=("ugc",),
         first_seen=("firstseen",), last_seen=("lastseen",), lost=("lostlink",),
@@ -234,29 +233,6 @@ _PLAIN_HEADERS = {"url", "urls", "link", "links", "page", "pages", "referringurl
 _HEADER_SCAN_LINES = 10  # some exports put a title or a blank line above the header
 
 
-# ------------------------------------------------------------------ decoding
-
-
-def _decode(data: bytes) -> tuple[str, str]:
-    """Bytes -> (text, encoding): BOMs first, then UTF-16 without BOM, UTF-8, cp1252."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
-    if data.startswith(b"\xff\xfe"):
-        return data[2:].decode("utf-16-le", errors="replace"), "utf-16-le"
-    if data.startswith(b"\xfe\xff"):
-        return data[2:].decode("utf-16-be", errors="replace"), "utf-16-be"
-    sample = data[:4000]
-    if len(sample) >= 4 and sample.count(0) >= len(sample) // 4:
-        # UTF-16 without BOM: ASCII text has its zero bytes all on one side.
-        even, odd = sample[0::2].count(0), sample[1::2].count(0)
-        encoding = "utf-16-be" if even > odd else "utf-16-le"
-        return data.decode(encoding, errors="replace"), encoding
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), "cp1252"
-
-
 # ------------------------------------------------------------------ values
 
 _SCHEME_RE = re.compile(r"^([a-z][a-z0-9+.-]*):", re.I)
@@ -268,8 +244,10 @@ def normalise_url(raw: str, *, root: bool = False) -> tuple[str | None, str]:
 
     Whitespace and wrapping quotes go, bare domains and ``//host`` get
     ``https:``, inner spaces become ``%20`` (tools export decoded URLs), scheme
-    and host are lower-cased and the fragment dropped. ``root`` keeps only
-    ``scheme://host/``, for exports that list sites rather than pages.
+    and host are lower-cased, ``user:password@`` and the fragment dropped; an
+    impossible port or host name (``=host.com``) and an email address or
+    ``@handle`` are reasons. ``root`` keeps only ``scheme://host/``, for
+    exports that list sites rather than pages.
     """
     text = raw.strip().strip("\"'<>").strip()
     if not text:
@@ -283,6 +261,8 @@ def normalise_url(raw: str, *, root: bool = False) -> tuple[str | None, str]:
             return None, f"unsupported scheme {scheme.group(1).lower()!r} (only http and https pages can be visited)"
         if text.startswith(("/", ".", ":", "?")):
             return None, "not an absolute URL"
+        if "@" in text.split("/", 1)[0]:
+            return None, "an email address or @handle, not a URL or domain"
         text = "https://" + text
     if " " in text.split("/", 3)[2]:  # after "https://" there are always two slashes
         return None, "not a URL or domain (spaces in the host name)"
@@ -291,16 +271,14 @@ def normalise_url(raw: str, *, root: bool = False) -> tuple[str | None, str]:
     text = text.replace(" ", "%20")
     try:
         parts = urlsplit(text)
-        port = parts.port  # noqa: F841 - raises on a bad port
     except ValueError as exc:
         return None, f"not a URL ({exc})"
-    host = hostname(text)
-    if not host:
-        return None, "no host name"
-    problem = _host_problem(host)
+    netloc, why = clean_authority(parts)  # drops user:password@, checks host and port
+    if why:
+        return None, why
+    problem = _host_problem(hostname(netloc))
     if problem:
         return None, problem
-    netloc = parts.netloc.lower()
     if root:
         return f"{parts.scheme.lower()}://{netloc}/", ""
     return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", parts.query, "")), ""
@@ -429,16 +407,20 @@ def read_backlinks(path: str | Path, *, format: str | None = None) -> BacklinkIm
     Raises :class:`BacklinkError` when the file is missing, empty, an
     unpacked-spreadsheet archive, or of no known format.
     """
-    path = Path(path)
     try:
+        path = check_file(path, "backlink export")
         data = path.read_bytes()
+    except InputError as exc:
+        raise BacklinkError(str(exc)) from exc
     except OSError as exc:
         raise BacklinkError(f"cannot read backlink export {path}: {exc.strerror or exc}") from exc
     if data.startswith(b"PK\x03\x04"):
         raise BacklinkError(f"{path}: is a ZIP archive (an .xlsx workbook or a zipped export): "
                             "unzip it, or export the report as CSV, and pass the CSV file")
-    text, encoding = _decode(data)
+    text, encoding = decode_text(data)
     text = text.lstrip("\ufeff")
+    if looks_binary(text):
+        raise BacklinkError(f"{path}: is not a text file (it holds binary data); export the report as CSV")
     if not text.strip():
         raise BacklinkError(f"{path}: the backlink export is empty. Expected a header row with the columns of "
                             f"{_expected_columns()}")

@@ -69,12 +69,14 @@ def get_backend(name: str | None, settings: Any = None) -> SearchBackend:
 
     Raises :class:`SearchConfigError` naming the missing or wrong setting.
     """
-    key = (name or setting(settings, "SEARCH_BACKEND", DEFAULTS["SEARCH_BACKEND"]) or "").strip().lower()
+    given = str(name or setting(settings, "SEARCH_BACKEND", DEFAULTS["SEARCH_BACKEND"]) or "")
+    key = given.strip().lower()
     key = _ALIASES.get(key, key)
     if key in _RETIRED:
         raise SearchConfigError(f"SEARCH_BACKEND={key}: {_RETIRED[key]}; choose one of {', '.join(BACKENDS)}")
     if key not in BACKENDS:
-        raise SearchConfigError(f"SEARCH_BACKEND={name!r} is not a search backend; choose one of {', '.join(BACKENDS)}")
+        raise SearchConfigError(f"SEARCH_BACKEND={given!r} is not a search backend; "
+                                f"choose one of {', '.join(BACKENDS)}")
     backend = BACKENDS[key].from_settings(settings)
 
     max_pages = setting(settings, "SEARCH_MAX_PAGES", DEFAULTS["SEARCH_MAX_PAGES"])

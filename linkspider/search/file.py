@@ -33,6 +33,7 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.http import Response
 
+from linkspider.inputs import decode_text
 from linkspider.niches import parse_seed_line, strip_comment
 from linkspider.search.base import SearchBackend, SearchConfigError, SearchError, SearchPage, SearchResult, setting
 
@@ -110,7 +111,7 @@ class FileBackend(SearchBackend):
             raise SearchConfigError(f"SEARCH_RESULTS_FILE={self.path}: no such file") from None
         except OSError as exc:
             raise SearchConfigError(f"SEARCH_RESULTS_FILE={self.path}: cannot read it: {exc.strerror or exc}") from exc
-        text = _decode(data)
+        text, _ = decode_text(data)
         lines = text.splitlines()
         first = next((line for line in lines if line.strip() and not line.lstrip().startswith("#")), "")
         header = _split(first, _delimiter(first)) if first else []
@@ -185,12 +186,6 @@ class FileBackend(SearchBackend):
         self._results.append(SearchResult(url=url, title=" ".join(title.split()), snippet=" ".join(snippet.split()),
                                           rank=rank if rank is not None else position, backend=self.name,
                                           query=query, source=source))
-
-
-def _decode(data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    return data.decode("utf-8-sig", errors="replace")
 
 
 def _delimiter(line: str) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 
@@ -32,8 +31,6 @@ class SeedsSpider(SiteWalkSpider):
         super().setup()
         assert self.profile is not None
         if self.seeds_path:
-            if not Path(self.seeds_path).is_file():
-                raise NicheError(f"seed list {self.seeds_path} not found (-a seeds=PATH)")
             self.seed_list = read_seed_file(self.seeds_path, self.blocklist)
         else:
             self.seed_list = profile_seeds(self.profile, self.blocklist)
