@@ -414,7 +414,7 @@ def nightly(db_path: str, plan_path: str, jobs_dir: str, digests_dir: str) -> No
               help="Items per transaction.")
 def ingest(db_path: str, redis_url: str, until_idle: float | None, batch: int) -> None:
     """Write the items of a distributed crawl (workers run with REDIS_URL) into the database."""
-    from scrapy.utils.project import get_project_settings
+    from linkspider.config import project_settings
 
     if not redis_url:
         raise click.ClickException("no Redis to read from: pass --redis URL or set REDIS_URL")
@@ -425,7 +425,7 @@ def ingest(db_path: str, redis_url: str, until_idle: float | None, batch: int) -
     except ImportError as exc:
         raise click.ClickException(f"{exc}: pip install 'linkspider[distributed]'") from exc
 
-    settings = get_project_settings()
+    settings = project_settings()
     try:
         result = drain(redis_url, db_path, batch=batch, until_idle=until_idle,
                        weights=settings.getdict("SCORE_WEIGHTS"), today=settings.get("LINKSPIDER_TODAY") or None)
@@ -441,11 +441,11 @@ def ingest(db_path: str, redis_url: str, until_idle: float | None, batch: int) -
 @_db_option
 def rescore(db_path: str) -> None:
     """Recompute every site's score (after changing the weights)."""
-    from scrapy.utils.project import get_project_settings
+    from linkspider.config import project_settings
 
     from linkspider.score import parse_today, score_site
 
-    settings = get_project_settings()
+    settings = project_settings()
     weights, today = settings.getdict("SCORE_WEIGHTS"), parse_today(settings.get("LINKSPIDER_TODAY"))
     with _open(db_path) as store:
         domains = store.all_domains()

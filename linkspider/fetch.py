@@ -10,7 +10,8 @@ from typing import Any
 import scrapy
 from scrapy.crawler import CrawlerProcess
 from scrapy.http import Response, TextResponse
-from scrapy.utils.project import get_project_settings
+
+from linkspider.config import project_settings
 
 
 class _OnePageSpider(scrapy.Spider):
@@ -35,7 +36,7 @@ class _OnePageSpider(scrapy.Spider):
 
 def fetch_page(url: str) -> tuple[str, str]:
     """``(final_url, html)``; RuntimeError with a clear message when there is no HTML page."""
-    settings = get_project_settings()
+    settings = project_settings()  # the SSRF guard, robots.txt, User-Agent and limits, from any folder
     settings.set("ITEM_PIPELINES", {})
     settings.set("LOG_LEVEL", "ERROR")
     settings.set("AUTOTHROTTLE_ENABLED", False)

@@ -319,3 +319,34 @@ def test_the_browser_cannot_be_rebound_to_loopback_either(tmp_path: Path) -> Non
     finally:
         canary.stop()
         site.stop()
+
+
+def test_extract_url_started_outside_the_project_has_every_guard(web: HostileWeb, tmp_path: Path) -> None:
+    """`linkspider extract URL` from another folder (no scrapy.cfg there): linkspider's User-Agent,
+    robots.txt first, and the SSRF guard for literals, local names and redirects into loopback."""
+    canary = Canary()
+    try:
+        web.sites["www.extract-good.com"] = {"/": html("<p>Write to hello@extract-good.com</p>", "Good"),
+                                             "/robots.txt": robots("User-agent: *\nDisallow: /private/\n")}
+        web.sites["www.extract-redirect.com"] = {"/": redirect(f"http://127.0.0.1:{canary.port}/")}
+        env = {k: v for k, v in os.environ.items() if k not in PROXY_VARS and k != "SCRAPY_SETTINGS_MODULE"}
+        env.update(PYTHONPATH=str(ROOT), http_proxy=web.url)
+
+        def extract(url: str) -> subprocess.CompletedProcess[str]:
+            return subprocess.run([sys.executable, "-m", "linkspider.cli", "extract", url], cwd=tmp_path, env=env,
+                                  capture_output=True, text=True, timeout=60)
+
+        good = extract("http://www.extract-good.com/")
+        assert good.returncode == 0, good.stderr[-2000:]
+        assert "hello@extract-good.com" in json.loads(good.stdout)["emails"]
+        hits = [h for h in web.hits if h.host == "www.extract-good.com"]
+        assert [h.path for h in hits] == ["/robots.txt", "/"]
+        assert hits[1].headers["User-Agent"].startswith("linkspider/")
+        assert extract("http://www.extract-good.com/private/").returncode != 0  # robots.txt obeyed
+        for url in (f"http://127.0.0.1:{canary.port}/", f"http://localhost:{canary.port}/",
+                    "http://www.extract-redirect.com/"):
+            refused = extract(url)
+            assert refused.returncode != 0 and "Traceback" not in refused.stderr, refused.stderr[-2000:]
+        assert canary.hits == []
+    finally:
+        canary.stop()
