@@ -43,6 +43,7 @@ from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 
 from linkspider.items import Discovery, DiscoveryItem, PageItem
+from linkspider.redact import redact
 
 logger = logging.getLogger(__name__)
 
@@ -220,7 +221,7 @@ class DistributedCrawl:
         self.keys = crawl_keys(spider.name)
         self.role = self.server.eval(_CLAIM, 7, *self._keys(), self.worker, time.time(), self.timeout).decode()
         logger.info("distributed worker %s on %s: %s", self.worker,
-                    self.crawler.settings.get("REDIS_URL"), {
+                    redact(self.crawler.settings.get("REDIS_URL")), {
                         "seed": "pushing the seeds", "join": "joining the crawl",
                         "resume": "resuming the queued requests of an interrupted crawl"}[self.role])
         self.crawler.stats.set_value("linkspider/distributed/worker", self.worker)

@@ -16,7 +16,7 @@ from scrapy.http import HtmlResponse, Request, TextResponse
 from scrapy.settings import Settings
 
 from linkspider.search import (DEFAULTS, BraveBackend, DuckDuckGoBackend, FileBackend, GoogleBackend,
-                               RedactSecretsFilter, SearchBlocked, SearchConfigError, SearchError, SearchResponseError,
+                               SearchBlocked, SearchConfigError, SearchError, SearchResponseError,
                                SearXNGBackend, get_backend)
 from linkspider.search.duckduckgo import unwrap
 
@@ -330,16 +330,14 @@ def test_google_errors_are_classified_without_leaking_the_key(caplog: pytest.Log
     assert GOOGLE_KEY not in caplog.text
 
 
-def test_redact_filter_scrubs_scrapy_log_lines(caplog: pytest.LogCaptureFixture) -> None:
+def test_scrapy_log_lines_are_scrubbed(caplog: pytest.LogCaptureFixture) -> None:
+    from linkspider.redact import install_log_redaction
+
+    install_log_redaction()
     request = google().request("x")
     logger = logging.getLogger("scrapy.core.engine.test")
-    record_filter = RedactSecretsFilter()
-    caplog.handler.addFilter(record_filter)
-    try:
-        with caplog.at_level(logging.DEBUG):
-            logger.debug("Crawled (200) %(request)s", {"request": request})
-    finally:
-        caplog.handler.removeFilter(record_filter)
+    with caplog.at_level(logging.DEBUG):
+        logger.debug("Crawled (200) %(request)s", {"request": request})
     assert "key=REDACTED" in caplog.text and GOOGLE_KEY not in caplog.text
 
 

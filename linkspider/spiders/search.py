@@ -33,8 +33,8 @@ from linkspider.footprints import build_queries, niche_footprints
 from linkspider.checkpoint import errback_checkpoint
 from linkspider.items import Discovery, PageItem, QueryItem
 from linkspider.niches import NicheError
-from linkspider.search import (RedactSecretsFilter, SearchBackend, SearchBlocked, SearchError,
-                               SearchResponseError, SearchResult, get_backend)
+from linkspider.search import (SearchBackend, SearchBlocked, SearchError, SearchResponseError, SearchResult,
+                               get_backend)
 from linkspider.spiders.sitewalk import SiteWalkSpider
 from linkspider.store import Store, StoreError
 
@@ -109,8 +109,6 @@ class SearchSpider(SiteWalkSpider):
     # ------------------------------------------------------------ searching
     async def fresh_start(self) -> AsyncIterator[Any]:
         assert self.backend is not None
-        for handler in logging.getLogger().handlers:  # Scrapy logs request URLs; keys live in some
-            handler.addFilter(RedactSecretsFilter())
         stats = self.crawler.stats
         stats.set_value("linkspider/search/backend", self.backend.name)
         stats.set_value("linkspider/search/queries_planned", len(self.queries))

@@ -32,6 +32,7 @@ from linkspider.domains import registrable_domain
 from linkspider.items import Discovery, DiscoveryItem, PageItem
 from linkspider.linkrank import rank_links
 from linkspider.niches import Blocklist, NicheError, NicheProfile, load_niche
+from linkspider.redact import install_log_redaction
 from linkspider.relevance import NicheQuery, page_relevance
 from linkspider.rendering import needs_render, worth_rendering
 from linkspider.store import Store, StoreError
@@ -123,6 +124,7 @@ class SiteWalkSpider(scrapy.Spider):
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> SiteWalkSpider:
+        install_log_redaction()  # before anything logs a URL with a key or a password in it
         spider = super().from_crawler(crawler, *args, **kwargs)
         try:
             spider.configure(crawler.settings)
