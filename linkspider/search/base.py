@@ -208,6 +208,8 @@ class SearchBackend:
             "autothrottle_dont_adjust_delay": True,
             # Errors (401/403/429) are classified by parse(), so they must reach it.
             "handle_httpstatus_all": True,
+            # The previous result page's URL, Google's key included, is no one's business.
+            "referrer_policy": "no-referrer",
         }
         if not self.obey_robotstxt:
             meta["dont_obey_robotstxt"] = True

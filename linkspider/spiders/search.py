@@ -235,14 +235,19 @@ class SearchSpider(SiteWalkSpider):
         self._used[site] = self._used.get(site, 0) + 1
         self.crawler.stats.inc_value("linkspider/candidates/second_look")
         yield self.page_request(url, {"site": site, "site_depth": 0, "discovery": discovery,
-                                      "candidate": discovery.source}, priority=50, callback=self.parse_candidate)
+                                      "candidate": discovery.source, "referrer_policy": "no-referrer"},
+                                priority=50, callback=self.parse_candidate)
 
     def candidate(self, url: str, site: str, discovery: Discovery, *, source: str = "search") -> Iterator[Any]:
-        """Fetch a result (or snowballed) page to classify it before walking its site."""
+        """Fetch a result (or snowballed) page to classify it before walking its site.
+
+        With no ``Referer``: the result page's URL is the search service's (Google's holds the key).
+        """
         self._seen[site] = {canonicalize_url(url)}
         self._used[site] = 1
         self.crawler.stats.inc_value(f"linkspider/candidates/{source}")
-        yield self.page_request(url, {"site": site, "site_depth": 0, "discovery": discovery, "candidate": source},
+        yield self.page_request(url, {"site": site, "site_depth": 0, "discovery": discovery, "candidate": source,
+                                      "referrer_policy": "no-referrer"},
                                 priority=50, callback=self.parse_candidate)
 
     def parse_candidate(self, response: Response) -> Iterator[Any]:
