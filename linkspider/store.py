@@ -80,9 +80,9 @@ SCHEMA: dict[str, tuple[dict[str, type], str, dict[str, Any]]] = {
         "first_seen": str, "last_checked": str,
     }, "id", {}),
     # The crawl's checkpoint (linkspider/checkpoint.py): requests of a job still
-    # pending, and done; cleared when the job finishes.
+    # pending (`request`: a JSON record), and done; cleared when the job finishes.
     "frontier": ({
-        "key": str, "job": str, "site": str, "url": str, "state": str, "request": bytes,
+        "key": str, "job": str, "site": str, "url": str, "state": str, "request": str,
         "added": str, "done_at": str,
     }, "key", {}),
     # Search queries sent, for REQUERY_AFTER_DAYS.
@@ -298,7 +298,7 @@ class Store:
                                  [(ts, r["results"], r["id"]) for r in rows])
 
     def frontier(self, job: str) -> list[dict[str, Any]]:
-        """A job's checkpoint: every request recorded, pending ones with their pickled request."""
+        """A job's checkpoint: every request recorded, pending ones with their request record."""
         return list(self.db.query("SELECT site, url, state, request FROM frontier WHERE job = ? "
                                   "ORDER BY added, key", [job]))
 

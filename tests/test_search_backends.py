@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 import pytest
 from scrapy.http import HtmlResponse, Request, TextResponse
@@ -371,7 +371,8 @@ def test_ddg_parse_unwraps_links_skips_ads_and_builds_the_next_page() -> None:
     form = parse_qs(follow.body.decode(), keep_blank_values=True)
     assert form["q"] == ['fitness "write for us"'] and form["vqd"] == ["4-123456789012345678901234567890"]
     assert form["s"] == ["10"] and form["dc"] == ["11"] and form["nextParams"] == [""]
-    assert follow.meta["search"] == {"backend": "duckduckgo", "query": 'fitness "write for us"', "page": 2, "offset": 1}
+    assert follow.meta["search"] == {"backend": "duckduckgo", "query": 'fitness "write for us"', "page": 2, "offset": 1,
+                                     "form": parse_qsl(follow.body.decode(), keep_blank_values=True)}
     again = backend.next_page_request(respond(request, sample("ddg_html.html"), html=True))
     assert again is not None and again.body == follow.body
     page2 = backend.parse(respond(follow, sample("ddg_html.html"), html=True))

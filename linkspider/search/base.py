@@ -17,7 +17,11 @@ Failures are classified so the spider can act on them:
   an HTML error page where JSON was expected, a 5xx). Skip the query, go on.
 
 API keys never go into request meta, stats, log lines or exception text:
-:func:`redact` scrubs them from any URL or message we produce.
+:func:`linkspider.redact.redact` scrubs them from any URL or message we
+produce, and every key a backend loads is registered with it. Requests to a
+search service carry no ``Referer`` (the previous result page's URL may hold
+a key), and a search request is checkpointed as its query and page, rebuilt
+by :meth:`SearchBackend.rebuild` on resume: no key is ever written down.
 """
 
 from __future__ import annotations
@@ -175,6 +179,10 @@ class SearchBackend:
 
     def parse(self, response: Response) -> SearchPage:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def rebuild(self, search: dict[str, Any]) -> scrapy.Request:
+        """The request a checkpoint recorded as its ``meta["search"]``, made again with this run's key."""
+        return self.request(search["query"], search["page"])
 
     # ------------------------------------------------------------- helpers
 

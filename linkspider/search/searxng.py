@@ -109,6 +109,9 @@ class SearXNGBackend(SearchBackend):
             dont_filter=True,
         )
 
+    def rebuild(self, search: dict[str, Any]) -> scrapy.Request:
+        return self.request(search["query"], search["page"], offset=search.get("offset"))
+
     def parse(self, response: Response) -> SearchPage:
         meta = self._search_meta(response)
         status = response.status

@@ -30,7 +30,7 @@ from w3lib.url import canonicalize_url
 
 from linkspider.domains import registrable_domain
 from linkspider.footprints import build_queries, niche_footprints
-from linkspider.checkpoint import errback_checkpoint
+from linkspider.checkpoint import CheckpointError, errback_checkpoint
 from linkspider.items import Discovery, PageItem, QueryItem
 from linkspider.niches import NicheError
 from linkspider.search import (SearchBackend, SearchBlocked, SearchError, SearchResponseError, SearchResult,
@@ -58,6 +58,7 @@ class SearchSpider(SiteWalkSpider):
 
     kind = ""  # footprint pack: "guestposts" or "roundups"
     confirm_fact = ""  # the extractor's fact that confirms a result page
+    resumable_callbacks = SiteWalkSpider.resumable_callbacks | {"parse_candidate", "parse_serp", "serp_failed"}
 
     def __init__(self, niche: str | None = None, max_queries: str | None = None, max_pages: str | None = None,
                  **kwargs: Any) -> None:
@@ -140,6 +141,21 @@ class SearchSpider(SiteWalkSpider):
             return None
         query = self.pending.popleft()
         return self.backend.request(query, 1).replace(callback=self.parse_serp, errback=self.serp_failed)
+
+    def resumed_request(self, request: scrapy.Request) -> scrapy.Request:
+        """A checkpointed search is rebuilt by the backend: the record holds its query and page, never the key."""
+        search = request.meta.get("search")
+        if search is None:
+            return super().resumed_request(request)
+        assert self.backend is not None
+        if search.get("backend") != self.backend.name:
+            raise CheckpointError(f"a {search.get('backend')!r} search, but this crawl searches with "
+                                  f"{self.backend.name!r}")
+        try:
+            rebuilt = self.backend.rebuild(search)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise CheckpointError(f"a search that cannot be made again ({exc})") from None
+        return rebuilt.replace(callback=request.callback, errback=request.errback, priority=request.priority)
 
     def sent_queries(self) -> set[str]:
         assert self.backend is not None
