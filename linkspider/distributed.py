@@ -112,6 +112,28 @@ def redis_client(url: str) -> Any:
     return redis.Redis.from_url(url, socket_timeout=30, socket_connect_timeout=10, retry_on_timeout=True)
 
 
+def redis_problem(url: str) -> str | None:
+    """Why the Redis at ``url`` cannot be used (one line, password redacted), or None when it answers.
+
+    Asked before a worker starts: scrapy-redis' scheduler would otherwise fail
+    inside the engine's start, as three chained tracebacks.
+    """
+    try:
+        import redis
+    except ImportError:  # DistributedAddon says what to install
+        return None
+    try:
+        client = redis.Redis.from_url(url, socket_timeout=10, socket_connect_timeout=10)
+        try:
+            client.ping()
+        finally:
+            client.close()
+    except (redis.RedisError, ValueError, OSError) as exc:
+        return (f"REDIS_URL={redact(url)} cannot be used: {redact(exc)}. Start that Redis (and check its "
+                "password), or unset REDIS_URL to crawl in one process")
+    return None
+
+
 def worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
