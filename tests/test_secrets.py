@@ -487,10 +487,15 @@ def test_the_redis_password_is_in_no_log_line_and_no_message(fakeweb: Any, redis
         client.close()
     assert busy.returncode == 1 and "another ingest is draining" in busy.stderr
     assert "redis://:REDACTED@127.0.0.1" in busy.stderr
-    wrong = cli("ingest", "--redis", redis_url.replace(REDIS_PASSWORD, REDIS_PASSWORD + "-typo"), "--db", str(db),
-                "--until-idle", "0")
+    typo = redis_url.replace(REDIS_PASSWORD, REDIS_PASSWORD + "-typo")
+    wrong = cli("ingest", "--redis", typo, "--db", str(db), "--until-idle", "0")
     assert wrong.returncode == 1 and "Traceback" not in wrong.stderr
-    outputs = [worker.log, ingested.stdout + ingested.stderr, busy.stdout + busy.stderr, wrong.stdout + wrong.stderr]
+    refused = run_crawl("seeds", fakeweb.proxy_url, tmp_path / "x.db", "niche=fitness", f"seeds={seeds}",
+                        settings={"REDIS_URL": typo}, timeout=60)
+    assert refused.returncode == 1 and "Traceback" not in refused.log
+    assert len([line for line in refused.log.splitlines() if "REDIS_URL=redis://:REDACTED@" in line]) == 1
+    outputs = [worker.log, ingested.stdout + ingested.stderr, busy.stdout + busy.stderr, wrong.stdout + wrong.stderr,
+               refused.log]
     assert [o for o in outputs if REDIS_PASSWORD in o] == []
     assert REDIS_PASSWORD.encode() not in db.read_bytes()
 
