@@ -28,6 +28,7 @@ from linkspider.domains import registrable_domain
 from linkspider.export import FORMATS, prospect_row, write_rows
 from linkspider.inputs import InputError, check_file, read_text
 from linkspider.niches import parse_seed_line
+from linkspider.redact import install_log_redaction, redact
 from linkspider.store import OUTREACH_STATUSES, SIGNAL_KINDS, ProspectFilter, Store, StoreError
 
 DEFAULT_DB = "output/linkspider.db"
@@ -120,6 +121,7 @@ def main() -> None:
     Crawl with Scrapy (scrapy crawl seeds -a niche=fitness), then export the
     ranked prospect list, mark outreach progress and report on the database.
     """
+    install_log_redaction()
 
 
 @main.command()
@@ -432,7 +434,7 @@ def ingest(db_path: str, redis_url: str, until_idle: float | None, batch: int) -
     except KeyboardInterrupt:
         raise click.ClickException("interrupted: items not yet committed stay in Redis for the next ingest")
     except (IngestError, StoreError, RedisError, ValueError) as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(redact(exc)) from exc
     click.echo(f"wrote {result.pages} pages, {result.discoveries} discoveries and {result.runs} run records "
                f"of {len(result.domains)} sites to {db_path}", err=True)
 

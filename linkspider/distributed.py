@@ -43,6 +43,7 @@ from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 
 from linkspider.items import Discovery, DiscoveryItem, PageItem
+from linkspider.redact import redact
 
 logger = logging.getLogger(__name__)
 
@@ -109,6 +110,28 @@ def redis_client(url: str) -> Any:
     import redis
 
     return redis.Redis.from_url(url, socket_timeout=30, socket_connect_timeout=10, retry_on_timeout=True)
+
+
+def redis_problem(url: str) -> str | None:
+    """Why the Redis at ``url`` cannot be used (one line, password redacted), or None when it answers.
+
+    Asked before a worker starts: scrapy-redis' scheduler would otherwise fail
+    inside the engine's start, as three chained tracebacks.
+    """
+    try:
+        import redis
+    except ImportError:  # DistributedAddon says what to install
+        return None
+    try:
+        client = redis.Redis.from_url(url, socket_timeout=10, socket_connect_timeout=10)
+        try:
+            client.ping()
+        finally:
+            client.close()
+    except (redis.RedisError, ValueError, OSError) as exc:
+        return (f"REDIS_URL={redact(url)} cannot be used: {redact(exc)}. Start that Redis (and check its "
+                "password), or unset REDIS_URL to crawl in one process")
+    return None
 
 
 def worker_id() -> str:
@@ -220,7 +243,7 @@ class DistributedCrawl:
         self.keys = crawl_keys(spider.name)
         self.role = self.server.eval(_CLAIM, 7, *self._keys(), self.worker, time.time(), self.timeout).decode()
         logger.info("distributed worker %s on %s: %s", self.worker,
-                    self.crawler.settings.get("REDIS_URL"), {
+                    redact(self.crawler.settings.get("REDIS_URL")), {
                         "seed": "pushing the seeds", "join": "joining the crawl",
                         "resume": "resuming the queued requests of an interrupted crawl"}[self.role])
         self.crawler.stats.set_value("linkspider/distributed/worker", self.worker)

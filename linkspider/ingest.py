@@ -25,6 +25,7 @@ from typing import Any
 from linkspider.distributed import ITEMS_KEY, PROCESSING_KEY, item_from_json, redis_client
 from linkspider.items import DiscoveryItem, PageItem
 from linkspider.pipelines import store_batch  # the one place a batch is stored and scored
+from linkspider.redact import redact
 from linkspider.score import parse_today
 from linkspider.store import Store
 
@@ -79,7 +80,7 @@ def ingest(redis_url: str, db_path: str, *, batch: int = 100, until_idle: float 
     lock_key = LOCK_KEY if key == ITEMS_KEY else f"{key}:ingest:lock"
     token = uuid.uuid4().hex
     if not server.set(lock_key, token, nx=True, ex=LOCK_SECONDS):
-        raise IngestError(f"another ingest is draining {key} on {redis_url} "
+        raise IngestError(f"another ingest is draining {key} on {redact(redis_url)} "
                           f"(lock {lock_key}; it expires {LOCK_SECONDS} s after that ingest stops)")
     today = parse_today(today) if isinstance(today, str) or today is None else today
     result = IngestResult()

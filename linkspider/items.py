@@ -68,7 +68,7 @@ class FrontierItem:
     produced is stored. See ``linkspider/checkpoint.py``.
     """
 
-    pending: list[dict[str, Any]] = field(default_factory=list)  # {key, site, url, request: bytes}
+    pending: list[dict[str, Any]] = field(default_factory=list)  # {key, site, url, request: JSON record}
     done: list[str] = field(default_factory=list)  # keys
 
 

@@ -15,7 +15,10 @@ The plan (``seeds/nightly.toml`` by default)::
     seeds = "my-fitness-list.txt"    # -a seeds= for the seeds spider
     settings = { SITE_PAGE_BUDGET = 16 }
 
-Each crawl is a ``scrapy crawl`` subprocess with ``LINKSPIDER_JOB=<niche>-<spider>``:
+Each crawl is a ``scrapy crawl`` subprocess with ``LINKSPIDER_JOB=<niche>-<spider>``
+and the plan's settings in its environment (``LINKSPIDER_CRAWL_SETTINGS``, see
+``linkspider/commands/crawl.py``), not on its command line, which ``ps`` shows
+to every user of the machine:
 its frontier is checkpointed in the database (see ``linkspider/checkpoint.py``),
 so a crawl cut off by a reboot or ``kill -9`` resumes where it stopped on the
 next night instead of starting over. Its log goes to
@@ -36,6 +39,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
+from linkspider.commands.crawl import SETTINGS_ENV
+from linkspider.redact import redact_setting
 from linkspider.inputs import InputError, read_text
 from linkspider.niches import NicheError, check_niche_name
 
@@ -122,15 +127,15 @@ def run_step(step: Step, db: Path, jobs_dir: Path, env: dict[str, str] | None = 
     cmd = [sys.executable, "-m", "scrapy", "crawl", step.spider]
     for key, value in step.args.items():
         cmd += ["-a", f"{key}={value}"]
-    settings = {**step.settings, "LINKSPIDER_JOB": step.job, "LINKSPIDER_DB": str(db)}
-    for key, value in settings.items():
-        text = json.dumps(value) if isinstance(value, (dict, list, bool)) else str(value)
-        cmd += ["-s", f"{key}={text}"]
+    cmd += ["-s", f"LINKSPIDER_JOB={step.job}", "-s", f"LINKSPIDER_DB={db}"]
+    env = {**(env or os.environ), SETTINGS_ENV: json.dumps(step.settings)}
+    shown = ", ".join(f"{key}={redact_setting(key, value)}" for key, value in step.settings.items())
     started = time.monotonic()
     with log.open("a", encoding="utf-8") as fh:
-        fh.write(f"\n=== {time.strftime('%Y-%m-%d %H:%M:%S')} {' '.join(cmd[1:])}\n")
+        fh.write(f"\n=== {time.strftime('%Y-%m-%d %H:%M:%S')} {' '.join(cmd[1:])}"
+                 + (f" (plan settings, by environment: {shown})" if shown else "") + "\n")
         fh.flush()
-        proc = subprocess.run(cmd, stdout=fh, stderr=subprocess.STDOUT, env=env or os.environ.copy())
+        proc = subprocess.run(cmd, stdout=fh, stderr=subprocess.STDOUT, env=env)
     return StepResult(step, proc.returncode, time.monotonic() - started, log)
 
 

@@ -69,6 +69,12 @@ CONCURRENT_ITEMS = 16
 # (the remote-control one runs code sent to it).
 REMOTE_CONTROL_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# What the Referer header tells a site about where we come from: the full URL
+# within one site, the origin (scheme://host/) to another, nothing from https
+# to http. Scrapy's default sends full URLs everywhere. A page fetched from a
+# search result gets no Referer at all (meta referrer_policy "no-referrer"):
+# the result page's URL is the search service's, and Google's holds the key.
+REFERRER_POLICY = "strict-origin-when-cross-origin"
 
 # Breadth-first-ish by priority: the site walk sets priorities itself.
 DEPTH_PRIORITY = 0

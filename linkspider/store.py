@@ -5,7 +5,9 @@ This is the only module that speaks SQL (through sqlite-utils). One row per
 ``pages``, ``contacts``, ``signals`` and ``discoveries``; each crawl is a row
 of ``runs``. Writes are upserts keyed so that re-running a crawl never
 duplicates a row, and the columns a person fills in (``status``, ``notes``)
-are never written by a crawl.
+are never written by a crawl. Every URL and message it writes passes through
+:func:`linkspider.redact.redact` first: a key or password in one never reaches
+the file (nor its WAL).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from typing import Any, TypeVar
 import sqlite_utils
 
 from linkspider.items import Discovery, DiscoveryItem, FrontierItem, PageItem, QueryItem
+from linkspider.redact import redact
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -80,9 +83,9 @@ SCHEMA: dict[str, tuple[dict[str, type], str, dict[str, Any]]] = {
         "first_seen": str, "last_checked": str,
     }, "id", {}),
     # The crawl's checkpoint (linkspider/checkpoint.py): requests of a job still
-    # pending, and done; cleared when the job finishes.
+    # pending (`request`: a JSON record), and done; cleared when the job finishes.
     "frontier": ({
-        "key": str, "job": str, "site": str, "url": str, "state": str, "request": bytes,
+        "key": str, "job": str, "site": str, "url": str, "state": str, "request": str,
         "added": str, "done_at": str,
         # 1 when the request spends a page of its site's budget; 0 for a browser render of a page
         # already fetched and for the http:// retry of an https:// entry that failed to connect.
@@ -297,19 +300,19 @@ class Store:
                 continue
             if item.is_home:
                 homes[item.domain] = item
-            facts = item.facts
+            facts, url = item.facts, redact(item.url)
             pages.append({
-                "url": item.url, "domain": item.domain, "status": item.status,
-                "error": item.error, "title": facts.get("title", ""),
+                "url": url, "domain": item.domain, "status": item.status,
+                "error": redact(item.error), "title": facts.get("title", ""),
                 "kinds": ",".join(SIGNAL_KINDS[k] for k in SIGNAL_KINDS if facts.get(k)),
                 "published": facts.get("published"), "depth": item.depth, "fetched_at": ts,
                 "words": facts.get("words"), "terms": json.dumps(facts.get("terms") or {}, sort_keys=True),
                 "relevance": facts.get("relevance"), "negative": facts.get("negative"),
                 "outbound_domains": facts.get("outbound_domains"),
             })
-            competitor_links.extend(_competitor_rows(item, ts))
-            contacts.extend(_contact_rows(item, ts))
-            signals.extend(_signal_rows(item, ts))
+            competitor_links.extend(_competitor_rows(item, url, ts))
+            contacts.extend(_contact_rows(item, url, ts))
+            signals.extend(_signal_rows(item, url, ts))
             if item.discovery is not None:
                 discoveries.append(_discovery_row(item.domain, item.niche, item.discovery, ts))
         try:
@@ -329,13 +332,14 @@ class Store:
                     if home.status and 200 <= home.status < 300:
                         db.execute(
                             "UPDATE sites SET home_url = ?, title = ?, last_error = '' WHERE domain = ?",
-                            [home.url, home.facts.get("title", ""), domain],
+                            [redact(home.url), home.facts.get("title", ""), domain],
                         )
                     else:
                         db.execute(
                             "UPDATE sites SET home_url = coalesce(home_url, ?), last_error = ? "
                             "WHERE domain = ?",
-                            [home.requested_url or home.url, home.error or f"HTTP {home.status}", domain],
+                            [redact(home.requested_url or home.url), redact(home.error) or f"HTTP {home.status}",
+                             domain],
                         )
                 db["pages"].upsert_all(pages, pk="url")
                 # Keep first_seen of known contacts/signals: insert-or-ignore, then touch.
@@ -365,7 +369,7 @@ class Store:
         for entry in entries:
             if entry.pending:
                 self.db["frontier"].insert_all(
-                    [{"key": f"{job}|{p['key']}", "job": job, "site": p["site"], "url": p["url"],
+                    [{"key": f"{job}|{p['key']}", "job": job, "site": p["site"], "url": redact(p["url"]),
                       "state": "pending", "request": p["request"], "added": ts, "spends": p.get("spends", 1)}
                      for p in entry.pending],
                     pk="key", ignore=True)
@@ -386,7 +390,7 @@ class Store:
 
     @_reported
     def frontier(self, job: str) -> list[dict[str, Any]]:
-        """A job's checkpoint: every request recorded, pending ones with their pickled request."""
+        """A job's checkpoint: every request recorded, pending ones with their request record."""
         return list(self.db.query("SELECT site, url, state, request, coalesce(spends, 1) AS spends FROM frontier "
                                   "WHERE job = ? "
                                   "ORDER BY added, key", [job]))
@@ -457,7 +461,7 @@ class Store:
         try:
             with self.db.conn:
                 table = self.db["runs"]
-                table.insert({"spider": spider, "niche": niche, "args": json.dumps(args, sort_keys=True),
+                table.insert({"spider": spider, "niche": niche, "args": redact(json.dumps(args, sort_keys=True)),
                               "started": now_iso(), "outcome": "running"})
                 return int(table.last_pk)
         except sqlite3.Error as exc:
@@ -468,7 +472,7 @@ class Store:
             with self.db.conn:
                 self.db["runs"].update(run_id, {
                     "finished": now_iso(), "outcome": outcome,
-                    "stats": json.dumps(stats, sort_keys=True, default=str),
+                    "stats": redact(json.dumps(stats, sort_keys=True, default=str)),
                 })
         except sqlite3.Error as exc:
             raise StoreError(_explain(self.path, exc)) from exc
@@ -644,7 +648,7 @@ class Store:
 def _discovery_row(domain: str, niche: str, d: Discovery, ts: str) -> dict[str, Any]:
     return {
         "id": f"{domain}|{niche}|{d.source}|{d.detail}", "domain": domain, "niche": niche,
-        "source": d.source, "detail": d.detail, "backend": d.backend, "rank": d.rank,
+        "source": d.source, "detail": redact(d.detail), "backend": d.backend, "rank": d.rank,
         "snippet": d.snippet, "first_seen": ts,
     }
 
@@ -658,20 +662,20 @@ def competitor_link_row(domain: str, page_url: str, competitor: str, *, target_u
             "status": status, "source": source, "first_seen": ts, "last_checked": ts}
 
 
-def _competitor_rows(item: PageItem, ts: str) -> list[dict[str, Any]]:
-    return [competitor_link_row(item.domain, item.url, c["competitor"], target_url=c["url"],
+def _competitor_rows(item: PageItem, url: str, ts: str) -> list[dict[str, Any]]:
+    return [competitor_link_row(item.domain, url, c["competitor"], target_url=c["url"],
                                 anchor=c.get("anchor", ""), rel=" ".join(c.get("rel", [])),
                                 status=c.get("status", "present"), ts=ts)
             for c in item.facts.get("competitor_links", [])]
 
 
-def _contact_rows(item: PageItem, ts: str) -> list[dict[str, Any]]:
+def _contact_rows(item: PageItem, url: str, ts: str) -> list[dict[str, Any]]:
     facts, rows = item.facts, []
 
     def add(kind: str, value: str, *, own: bool = True, role: bool = False, detail: str = "") -> None:
         rows.append({
             "id": f"{item.domain}|{kind}|{value}", "domain": item.domain, "kind": kind,
-            "value": value, "source_url": item.url, "detail": detail,
+            "value": value, "source_url": url, "detail": detail,
             "own_domain": int(own), "role": int(role), "first_seen": ts, "last_seen": ts,
         })
 
@@ -681,7 +685,7 @@ def _contact_rows(item: PageItem, ts: str) -> list[dict[str, Any]]:
         add("email", email, own=bool(d.get("own_domain")), role=bool(d.get("role")),
             detail=str(d.get("source", "")))
     if facts.get("contact_form"):
-        add("contact_form", item.url)
+        add("contact_form", url)
     for url in facts.get("social", []):
         add("social", url, own=False)
     for name in facts.get("authors", []):
@@ -689,14 +693,14 @@ def _contact_rows(item: PageItem, ts: str) -> list[dict[str, Any]]:
     return rows
 
 
-def _signal_rows(item: PageItem, ts: str) -> list[dict[str, Any]]:
+def _signal_rows(item: PageItem, url: str, ts: str) -> list[dict[str, Any]]:
     facts, evidence = item.facts, item.facts.get("evidence", {})
     rows = []
     for key, kind in SIGNAL_KINDS.items():
         if facts.get(key):
             rows.append({
-                "id": f"{item.domain}|{kind}|{item.url}", "domain": item.domain, "kind": kind,
-                "url": item.url, "evidence": str(evidence.get(key) or evidence.get(kind) or ""),
+                "id": f"{item.domain}|{kind}|{url}", "domain": item.domain, "kind": kind,
+                "url": url, "evidence": str(evidence.get(key) or evidence.get(kind) or ""),
                 "first_seen": ts, "last_seen": ts,
             })
     return rows

@@ -9,14 +9,14 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 import pytest
 from scrapy.http import HtmlResponse, Request, TextResponse
 from scrapy.settings import Settings
 
 from linkspider.search import (DEFAULTS, BraveBackend, DuckDuckGoBackend, FileBackend, GoogleBackend,
-                               RedactSecretsFilter, SearchBlocked, SearchConfigError, SearchError, SearchResponseError,
+                               SearchBlocked, SearchConfigError, SearchError, SearchResponseError,
                                SearXNGBackend, get_backend)
 from linkspider.search.duckduckgo import unwrap
 
@@ -330,16 +330,14 @@ def test_google_errors_are_classified_without_leaking_the_key(caplog: pytest.Log
     assert GOOGLE_KEY not in caplog.text
 
 
-def test_redact_filter_scrubs_scrapy_log_lines(caplog: pytest.LogCaptureFixture) -> None:
+def test_scrapy_log_lines_are_scrubbed(caplog: pytest.LogCaptureFixture) -> None:
+    from linkspider.redact import install_log_redaction
+
+    install_log_redaction()
     request = google().request("x")
     logger = logging.getLogger("scrapy.core.engine.test")
-    record_filter = RedactSecretsFilter()
-    caplog.handler.addFilter(record_filter)
-    try:
-        with caplog.at_level(logging.DEBUG):
-            logger.debug("Crawled (200) %(request)s", {"request": request})
-    finally:
-        caplog.handler.removeFilter(record_filter)
+    with caplog.at_level(logging.DEBUG):
+        logger.debug("Crawled (200) %(request)s", {"request": request})
     assert "key=REDACTED" in caplog.text and GOOGLE_KEY not in caplog.text
 
 
@@ -373,7 +371,8 @@ def test_ddg_parse_unwraps_links_skips_ads_and_builds_the_next_page() -> None:
     form = parse_qs(follow.body.decode(), keep_blank_values=True)
     assert form["q"] == ['fitness "write for us"'] and form["vqd"] == ["4-123456789012345678901234567890"]
     assert form["s"] == ["10"] and form["dc"] == ["11"] and form["nextParams"] == [""]
-    assert follow.meta["search"] == {"backend": "duckduckgo", "query": 'fitness "write for us"', "page": 2, "offset": 1}
+    assert follow.meta["search"] == {"backend": "duckduckgo", "query": 'fitness "write for us"', "page": 2, "offset": 1,
+                                     "form": parse_qsl(follow.body.decode(), keep_blank_values=True)}
     again = backend.next_page_request(respond(request, sample("ddg_html.html"), html=True))
     assert again is not None and again.body == follow.body
     page2 = backend.parse(respond(follow, sample("ddg_html.html"), html=True))

@@ -17,8 +17,9 @@ from typing import Any
 
 from linkspider.footprints import ALL_OPERATORS
 from linkspider.search import brave, duckduckgo, file, google, searxng
-from linkspider.search.base import (RedactSecretsFilter, SearchBackend, SearchBlocked, SearchConfigError, SearchError,
-                                    SearchPage, SearchResponseError, SearchResult, redact, setting)
+from linkspider.redact import redact
+from linkspider.search.base import (SearchBackend, SearchBlocked, SearchConfigError, SearchError, SearchPage,
+                                    SearchResponseError, SearchResult, setting)
 from linkspider.search.brave import BraveBackend
 from linkspider.search.duckduckgo import DuckDuckGoBackend
 from linkspider.search.file import FileBackend
@@ -26,7 +27,7 @@ from linkspider.search.google import GoogleBackend
 from linkspider.search.searxng import SearXNGBackend
 
 __all__ = [
-    "BACKENDS", "DEFAULTS", "BraveBackend", "DuckDuckGoBackend", "FileBackend", "GoogleBackend", "RedactSecretsFilter",
+    "BACKENDS", "DEFAULTS", "BraveBackend", "DuckDuckGoBackend", "FileBackend", "GoogleBackend",
     "SearXNGBackend", "SearchBackend", "SearchBlocked", "SearchConfigError", "SearchError", "SearchPage",
     "SearchResponseError", "SearchResult", "get_backend", "redact",
 ]

@@ -17,7 +17,11 @@ Failures are classified so the spider can act on them:
   an HTML error page where JSON was expected, a 5xx). Skip the query, go on.
 
 API keys never go into request meta, stats, log lines or exception text:
-:func:`redact` scrubs them from any URL or message we produce.
+:func:`linkspider.redact.redact` scrubs them from any URL or message we
+produce, and every key a backend loads is registered with it. Requests to a
+search service carry no ``Referer`` (the previous result page's URL may hold
+a key), and a search request is checkpointed as its query and page, rebuilt
+by :meth:`SearchBackend.rebuild` on resume: no key is ever written down.
 """
 
 from __future__ import annotations
@@ -25,7 +29,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
@@ -33,12 +36,9 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.http import Response
 
-logger = logging.getLogger(__name__)
+from linkspider.redact import redact, register_secret
 
-# Query parameters and headers that carry secrets in any backend we speak to.
-_SECRET_PARAMS_RE = re.compile(r"(?i)([?&](?:key|api_key|apikey|token|access_token|subscription_token)=)[^&#\s'\"]*")
-# Every secret value a backend has loaded, so redact() also catches one quoted in a message.
-_KNOWN_SECRETS: set[str] = set()
+logger = logging.getLogger(__name__)
 
 
 class SearchError(Exception):
@@ -130,7 +130,7 @@ def required(settings: Any, name: str, backend: str, secret: bool = False) -> st
         raise SearchConfigError(f"SEARCH_BACKEND={backend} needs {name} (setting or environment variable)")
     value = str(value).strip()
     if secret:
-        _KNOWN_SECRETS.add(value)
+        register_secret(value)
     return value
 
 
@@ -143,38 +143,8 @@ def base_url(settings: Any, name: str, backend: str, default: str | None = None)
     value = str(value).strip().rstrip("/")
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise SearchConfigError(f"{name}={value!r} is not an http(s) URL")
+        raise SearchConfigError(f"{name}={redact(value)!r} is not an http(s) URL")
     return value
-
-
-def redact(text: str) -> str:
-    """``text`` with API keys removed: ``key=`` style query values and every loaded secret."""
-    if not text:
-        return text
-    text = _SECRET_PARAMS_RE.sub(r"\1REDACTED", str(text))
-    for secret in _KNOWN_SECRETS:
-        if secret and len(secret) >= 4:
-            text = text.replace(secret, "REDACTED")
-    return text
-
-
-class RedactSecretsFilter(logging.Filter):
-    """A logging filter that scrubs API keys from every record that passes a handler.
-
-    Scrapy's own log lines ("Crawled (200) <GET url>", "Retrying <GET url>",
-    "Error downloading <GET url>") show request URLs, and Google's key is in the
-    URL. Attach it to the root handlers when a backend with a URL key runs::
-
-        for handler in logging.getLogger().handlers:
-            handler.addFilter(RedactSecretsFilter())
-    """
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        clean = redact(message)
-        if clean != message:
-            record.msg, record.args = clean, None
-        return True
 
 
 class SearchBackend:
@@ -210,6 +180,10 @@ class SearchBackend:
     def parse(self, response: Response) -> SearchPage:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def rebuild(self, search: dict[str, Any]) -> scrapy.Request:
+        """The request a checkpoint recorded as its ``meta["search"]``, made again with this run's key."""
+        return self.request(search["query"], search["page"])
+
     # ------------------------------------------------------------- helpers
 
     def json_results(self, items: Any, meta: dict[str, Any], url_key: str, snippet_key: str) -> list[SearchResult]:
@@ -242,6 +216,8 @@ class SearchBackend:
             "autothrottle_dont_adjust_delay": True,
             # Errors (401/403/429) are classified by parse(), so they must reach it.
             "handle_httpstatus_all": True,
+            # The previous result page's URL, Google's key included, is no one's business.
+            "referrer_policy": "no-referrer",
         }
         if not self.obey_robotstxt:
             meta["dont_obey_robotstxt"] = True

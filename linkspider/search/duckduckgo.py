@@ -87,15 +87,20 @@ class DuckDuckGoBackend(SearchBackend):
             raise ValueError("duckduckgo: page 2+ needs the hidden fields of the previous page "
                              "(use SearchPage.next_request or next_page_request(response))")
         else:
-            fields = list(form.items()) if isinstance(form, Mapping) else list(form)
+            fields = [(str(k), str(v)) for k, v in (form.items() if isinstance(form, Mapping) else form)]
+        # Page 2+ keeps its form in the meta, so a checkpoint can rebuild it.
+        extra = {"form": fields} if page > 1 else {}
         return scrapy.Request(
             f"{self.base_url}/html/",
             method="POST",
             body=urlencode(fields),
             headers={"Content-Type": _FORM, "Referer": f"{self.base_url}/"},
-            meta=self._meta(query, page, offset),
+            meta=self._meta(query, page, offset, **extra),
             dont_filter=True,
         )
+
+    def rebuild(self, search: dict[str, Any]) -> scrapy.Request:
+        return self.request(search["query"], search["page"], form=search.get("form"), offset=search.get("offset", 0))
 
     def parse(self, response: Response) -> SearchPage:
         meta = self._search_meta(response)

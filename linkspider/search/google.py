@@ -10,10 +10,9 @@ most 10 pages. Results are ``items[].link/title/snippet``.
 
 The key travels in the query string (the documented way). It never goes into
 request meta, and every message and exception this module writes passes
-through :func:`~linkspider.search.base.redact`. Scrapy's own DEBUG lines
-("Crawled (200) <GET url>") and retry/error lines do print request URLs:
-attach :class:`~linkspider.search.base.RedactSecretsFilter` to the log handlers
-when this backend runs (the search spiders do).
+through :func:`~linkspider.redact.redact`; so does every log line, Scrapy's
+own ("Crawled (200) <GET url>", retries, errors) included
+(:func:`~linkspider.redact.install_log_redaction`).
 """
 
 from __future__ import annotations
@@ -25,8 +24,9 @@ from urllib.parse import urlencode, urlsplit
 import scrapy
 from scrapy.http import Response
 
+from linkspider.redact import redact
 from linkspider.search.base import (SearchBackend, SearchBlocked, SearchError, SearchPage, SearchResponseError,
-                                    base_url, float_setting, redact, required)
+                                    base_url, float_setting, required)
 
 logger = logging.getLogger(__name__)
 

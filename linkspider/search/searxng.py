@@ -17,6 +17,12 @@ with exactly that advice. Engines that failed for a query (CAPTCHA, suspended,
 timeout) are listed in ``unresponsive_engines``; they are logged and returned
 as page warnings, and the page is used anyway.
 
+A password-protected instance (behind a proxy asking for HTTP basic auth)
+is given as ``SEARXNG_URL=https://user:password@searx.example``: the
+credentials are taken out of the URL and sent as an ``Authorization`` header
+to the instance only, so logs, the checkpoint and ``Referer`` headers never
+see them.
+
 Operators: SearXNG passes the query text to its engines, so what works is what
 they share: quotes, ``site:`` and ``-`` everywhere, ``intitle:`` on Google,
 Bing, Brave and DuckDuckGo. ``inurl:`` only on Google (Bing dropped it), so it
@@ -28,11 +34,13 @@ from __future__ import annotations
 
 import logging
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import unquote, urlencode, urlsplit
 
 import scrapy
 from scrapy.http import Response
+from w3lib.http import basic_auth_header
 
+from linkspider.redact import register_secret
 from linkspider.search.base import (SearchBackend, SearchBlocked, SearchPage, SearchResponseError, base_url,
                                     float_setting, setting)
 
@@ -60,6 +68,13 @@ class SearXNGBackend(SearchBackend):
     results_per_page = 10  # a guess, used only to number a page asked for out of order
 
     def __init__(self, url: str, *, language: str = "", categories: str = "general", delay: float = 2.0) -> None:
+        parts = urlsplit(url)
+        self.auth: bytes | None = None
+        if parts.username is not None or parts.password is not None:
+            password = unquote(parts.password or "")
+            register_secret(password)
+            self.auth = basic_auth_header(unquote(parts.username or ""), password)
+            url = parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
         self.base_url = url[: -len("/search")] if url.endswith("/search") else url
         self.language = language
         self.categories = categories
@@ -84,12 +99,18 @@ class SearXNGBackend(SearchBackend):
             params["language"] = self.language
         if offset is None:
             offset = (page - 1) * self.results_per_page
+        headers = {"Accept": "application/json"}
+        if self.auth:
+            headers["Authorization"] = self.auth
         return scrapy.Request(
             f"{self.base_url}/search?{urlencode(params)}",
-            headers={"Accept": "application/json"},
+            headers=headers,
             meta=self._meta(query, page, offset),
             dont_filter=True,
         )
+
+    def rebuild(self, search: dict[str, Any]) -> scrapy.Request:
+        return self.request(search["query"], search["page"], offset=search.get("offset"))
 
     def parse(self, response: Response) -> SearchPage:
         meta = self._search_meta(response)
@@ -105,8 +126,9 @@ class SearXNGBackend(SearchBackend):
                 "instance set server.limiter: false (or pass 127.0.0.1) in settings.yml, or raise "
                 "SEARXNG_DOWNLOAD_DELAY; stopping this backend"), status)
         if status == 401:
-            raise SearchBlocked(self.name, f"401 Unauthorized from {self.base_url}: the instance wants a login; "
-                                "stopping this backend", status)
+            said = "refused the user and password in SEARXNG_URL" if self.auth else "wants a login"
+            raise SearchBlocked(self.name, f"401 Unauthorized from {self.base_url}: the instance {said} "
+                                "(SEARXNG_URL=https://user:password@host); stopping this backend", status)
         if status >= 500:
             raise self._server_error(response)
         if status >= 400:

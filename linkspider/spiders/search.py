@@ -30,11 +30,11 @@ from w3lib.url import canonicalize_url
 
 from linkspider.domains import registrable_domain
 from linkspider.footprints import build_queries, niche_footprints
-from linkspider.checkpoint import errback_checkpoint
+from linkspider.checkpoint import CheckpointError, errback_checkpoint
 from linkspider.items import Discovery, PageItem, QueryItem
 from linkspider.niches import NicheError
-from linkspider.search import (RedactSecretsFilter, SearchBackend, SearchBlocked, SearchError,
-                               SearchResponseError, SearchResult, get_backend)
+from linkspider.search import (SearchBackend, SearchBlocked, SearchError, SearchResponseError, SearchResult,
+                               get_backend)
 from linkspider.spiders.sitewalk import SiteWalkSpider
 from linkspider.store import Store, StoreError
 
@@ -58,6 +58,7 @@ class SearchSpider(SiteWalkSpider):
 
     kind = ""  # footprint pack: "guestposts" or "roundups"
     confirm_fact = ""  # the extractor's fact that confirms a result page
+    resumable_callbacks = SiteWalkSpider.resumable_callbacks | {"parse_candidate", "parse_serp", "serp_failed"}
 
     def __init__(self, niche: str | None = None, max_queries: str | None = None, max_pages: str | None = None,
                  **kwargs: Any) -> None:
@@ -109,8 +110,6 @@ class SearchSpider(SiteWalkSpider):
     # ------------------------------------------------------------ searching
     async def fresh_start(self) -> AsyncIterator[Any]:
         assert self.backend is not None
-        for handler in logging.getLogger().handlers:  # Scrapy logs request URLs; keys live in some
-            handler.addFilter(RedactSecretsFilter())
         stats = self.crawler.stats
         stats.set_value("linkspider/search/backend", self.backend.name)
         stats.set_value("linkspider/search/queries_planned", len(self.queries))
@@ -142,6 +141,21 @@ class SearchSpider(SiteWalkSpider):
             return None
         query = self.pending.popleft()
         return self.backend.request(query, 1).replace(callback=self.parse_serp, errback=self.serp_failed)
+
+    def resumed_request(self, request: scrapy.Request) -> scrapy.Request:
+        """A checkpointed search is rebuilt by the backend: the record holds its query and page, never the key."""
+        search = request.meta.get("search")
+        if search is None:
+            return super().resumed_request(request)
+        assert self.backend is not None
+        if search.get("backend") != self.backend.name:
+            raise CheckpointError(f"a {search.get('backend')!r} search, but this crawl searches with "
+                                  f"{self.backend.name!r}")
+        try:
+            rebuilt = self.backend.rebuild(search)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise CheckpointError(f"a search that cannot be made again ({exc})") from None
+        return rebuilt.replace(callback=request.callback, errback=request.errback, priority=request.priority)
 
     def sent_queries(self) -> set[str]:
         assert self.backend is not None
@@ -237,14 +251,19 @@ class SearchSpider(SiteWalkSpider):
         self._used[site] = self._used.get(site, 0) + 1
         self.crawler.stats.inc_value("linkspider/candidates/second_look")
         yield self.page_request(url, {"site": site, "site_depth": 0, "discovery": discovery,
-                                      "candidate": discovery.source}, priority=50, callback=self.parse_candidate)
+                                      "candidate": discovery.source, "referrer_policy": "no-referrer"},
+                                priority=50, callback=self.parse_candidate)
 
     def candidate(self, url: str, site: str, discovery: Discovery, *, source: str = "search") -> Iterator[Any]:
-        """Fetch a result (or snowballed) page to classify it before walking its site."""
+        """Fetch a result (or snowballed) page to classify it before walking its site.
+
+        With no ``Referer``: the result page's URL is the search service's (Google's holds the key).
+        """
         self._seen[site] = {canonicalize_url(url)}
         self._used[site] = 1
         self.crawler.stats.inc_value(f"linkspider/candidates/{source}")
-        yield self.page_request(url, {"site": site, "site_depth": 0, "discovery": discovery, "candidate": source},
+        yield self.page_request(url, {"site": site, "site_depth": 0, "discovery": discovery, "candidate": source,
+                                      "referrer_policy": "no-referrer"},
                                 priority=50, callback=self.parse_candidate)
 
     def parse_candidate(self, response: Response) -> Iterator[Any]:

@@ -27,12 +27,13 @@ from scrapy.http import HtmlResponse, Response
 from twisted.python.failure import Failure
 from w3lib.url import canonicalize_url
 
-from linkspider.checkpoint import errback_checkpoint, restore
+from linkspider.checkpoint import CheckpointError, errback_checkpoint, restore
 from linkspider.domains import registrable_domain
 from linkspider.items import Discovery, DiscoveryItem, PageItem
 from linkspider.linkrank import rank_links
 from linkspider.middlewares.robots import RobotsUnreachable
 from linkspider.niches import Blocklist, NicheError, NicheProfile, load_niche
+from linkspider.redact import install_log_redaction
 from linkspider.relevance import NicheQuery, page_relevance
 from linkspider.rendering import needs_render, worth_rendering
 from linkspider.store import Store, StoreError
@@ -104,6 +105,8 @@ class SiteWalkSpider(scrapy.Spider):
 
     custom_settings: dict[str, Any] = {}
     snowball_default = False
+    # The callbacks and errbacks a checkpointed request may name (linkspider/checkpoint.py).
+    resumable_callbacks = frozenset({"parse_page", "page_failed"})
 
     def __init__(self, niche: str | None = None, snowball: str | None = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -124,6 +127,7 @@ class SiteWalkSpider(scrapy.Spider):
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> SiteWalkSpider:
+        install_log_redaction()  # before anything logs a URL with a key or a password in it
         spider = super().from_crawler(crawler, *args, **kwargs)
         try:
             spider.configure(crawler.settings)
@@ -219,26 +223,40 @@ class SiteWalkSpider(scrapy.Spider):
         return bool(self.db_path) and Path(self.db_path).is_file()
 
     def resume(self) -> list[scrapy.Request]:
+        """The job's pending requests, restored from their records; a row that is not one is refused, not run."""
         if not self.job or not self.db_exists():
             return []
         with Store(self.db_path) as store:
             rows = store.frontier(self.job)
-        pending = [r for r in rows if r["state"] == "pending" and r["request"]]
         if not rows:
             return []
-        for row in rows:  # everything this job already scheduled counts as seen, and spent as it was then
-            if row["site"]:
+        requests, refused = [], []
+        for row in rows:
+            if row["state"] == "pending" and row["request"]:
+                try:
+                    request = restore(row["request"], self)
+                except CheckpointError as exc:
+                    refused.append(f"{row['url'][:200]}: {exc}")
+                    continue  # neither run nor counted: its site is walked as if never started
+                request.meta["resumed"] = True
+                requests.append(request)
+            if row["site"]:  # everything this job scheduled counts as seen, and spent as it was then
                 self._seen.setdefault(row["site"], set()).add(canonicalize_url(row["url"]))
                 self._used[row["site"]] = self._used.get(row["site"], 0) + row["spends"]
-        requests = []
-        for row in pending:
-            request = restore(row["request"], self)
-            request.meta["resumed"] = True
-            requests.append(request)
+        if refused:
+            logger.warning("job %s: %d checkpointed request(s) refused and not run, e.g. %s", self.job,
+                           len(refused), refused[0])
+            self.crawler.stats.set_value("linkspider/resume_refused", len(refused))
         logger.info("resuming job %s: %d requests pending, %d done before the interruption",
-                    self.job, len(pending), len(rows) - len(pending))
-        self.crawler.stats.set_value("linkspider/resumed_requests", len(pending))
+                    self.job, len(requests), len(rows) - len(requests) - len(refused))
+        self.crawler.stats.set_value("linkspider/resumed_requests", len(requests))
         return requests
+
+    def resumed_request(self, request: scrapy.Request) -> scrapy.Request:
+        """A request restored from the job's checkpoint, as this spider sends it now."""
+        if "search" in request.meta:
+            raise CheckpointError(f"a search request, but spider {self.name!r} does not search")
+        return request
 
     def _recently_crawled(self) -> set[str]:
         if not self.db_exists() or self.recrawl_days <= 0:

@@ -21,7 +21,8 @@ refuses.
 
 Credentials (``SearchService.keys`` to change them): Brave ``X-Subscription-Token:
 fake-brave-key``; Google ``key=fake-google-key`` and ``cx=fake-cse-id``. SearXNG and
-DuckDuckGo are keyless.
+DuckDuckGo are keyless; ``keys["searxng"] = "user:password"`` puts SearXNG behind HTTP
+basic auth (401 without the right ``Authorization`` header, as a proxy in front of it answers).
 
 Wire formats follow ``shared/wire-formats`` and the field notes:
 
@@ -103,6 +104,7 @@ of registrable domains any of the queries can surface within ``limit`` results.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import html
 import json
@@ -548,7 +550,7 @@ class SearchService:
         self.reset()
 
     def _defaults(self) -> None:
-        self.keys = {"brave": BRAVE_API_KEY, "google": GOOGLE_API_KEY, "google_cx": GOOGLE_CSE_ID}
+        self.keys = {"brave": BRAVE_API_KEY, "google": GOOGLE_API_KEY, "google_cx": GOOGLE_CSE_ID, "searxng": ""}
         self.brave_rate_limit = 50          # requests per second (Brave Free: 1)
         self.brave_quota = 15000            # requests per month
         self.google_quota: int | None = None  # requests per day (None: unlimited)
@@ -630,6 +632,11 @@ class SearchService:
                 return None, Page(200, b"<!DOCTYPE html><html><head><title>SearXNG</title></head><body>"
                                     b'<form method="post" action="search"><input name="q"></form></body></html>', HTML)
             return None, Page(404, b"Not Found\n", TEXT)
+        if self.keys["searxng"]:
+            auth = next((v for k, v in headers.items() if k.lower() == "authorization"), "")
+            if auth != "Basic " + base64.b64encode(self.keys["searxng"].encode()).decode():
+                return pageno or 0, Page(401, b"401 Authorization Required\n", TEXT,
+                                         {"WWW-Authenticate": 'Basic realm="searxng"'})
         mode = self._failure("searxng", params)
         if mode == "429":
             return pageno or 0, Page(429, b"Too Many Requests", TEXT)

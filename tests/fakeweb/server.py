@@ -29,16 +29,25 @@ from .search import DIRECT_PREFIXES, ENDPOINTS, SEARCH_HOSTS, SearchFailures, Se
     SearchService
 
 
+# Addressed to the proxy itself: a real site never sees them.
+_PROXY_HEADERS = {"proxy-authorization", "proxy-connection"}
+
+
 @dataclass(frozen=True)
 class Hit:
-    """One request the server answered."""
+    """One request the server answered, with the headers the site received."""
 
     method: str
     host: str
     path: str
     user_agent: str
     status: int
+    headers: tuple[tuple[str, str], ...] = ()
     at: float = 0.0  # time.monotonic() when it was answered
+
+    @property
+    def referer(self) -> str:
+        return next((v for k, v in self.headers if k.lower() == "referer"), "")
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -72,6 +81,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
         self.close_connection = True
 
+    def _site_headers(self) -> tuple[tuple[str, str], ...]:
+        return tuple((k, v) for k, v in self.headers.items() if k.lower() not in _PROXY_HEADERS)
+
     def _serve(self, head_only: bool = False, body: bytes = b"") -> None:
         host, path = self._target()
         answer = self.owner.search.handle(self.command, host, path, self.headers, body)
@@ -80,10 +92,12 @@ class _Handler(BaseHTTPRequestHandler):
         if isinstance(answer, Redirect):
             status = answer.status
             body = f'<html><body>Moved: <a href="{answer.location}">{answer.location}</a></body></html>'.encode()
-            self.owner.record(self.command, host, path, self.headers.get("User-Agent", ""), status)
+            self.owner.record(self.command, host, path, self.headers.get("User-Agent", ""), status,
+                              self._site_headers())
             self._send(status, body, "text/html; charset=utf-8", {"Location": answer.location}, head_only)
             return
-        self.owner.record(self.command, host, path, self.headers.get("User-Agent", ""), answer.status)
+        self.owner.record(self.command, host, path, self.headers.get("User-Agent", ""), answer.status,
+                          self._site_headers())
         if answer.delay:
             time.sleep(answer.delay)  # the fake slow page (only this handler thread waits)
         self._send(answer.status, answer.body, answer.content_type, answer.headers, head_only)
@@ -214,9 +228,10 @@ class FakeWebServer:
             return Page(404, b"fake web proxy: ask for http://<site>/... through me\n", "text/plain; charset=utf-8")
         return self.web.resolve(host, path)
 
-    def record(self, method: str, host: str, path: str, user_agent: str, status: int) -> None:
+    def record(self, method: str, host: str, path: str, user_agent: str, status: int,
+               headers: tuple[tuple[str, str], ...] = ()) -> None:
         with self._lock:
-            self._hits.append(Hit(method, host, path, user_agent, status, time.monotonic()))
+            self._hits.append(Hit(method, host, path, user_agent, status, headers, time.monotonic()))
 
     @property
     def hits(self) -> list[Hit]:
