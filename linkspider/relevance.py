@@ -66,7 +66,15 @@ _TOKEN_CACHE: dict[str, str | None] = {}
 _TOKEN_CACHE_MAX = 300_000
 
 
+# Longer than any word a language has ("pneumonoultramicroscopicsilicovolcanoconiosis" is 45): a hash, a
+# base64 blob, a hostile page's one-line "word". Not stemmed (the stemmer's cost grows with its length) and
+# not cached (each would be a cache key as long as itself).
+MAX_WORD_CHARS = 45
+
+
 def _token(raw: str) -> str | None:
+    if len(raw) > MAX_WORD_CHARS:
+        return None
     word = raw.replace("’", "'").split("'")[0]
     value = _stem(word) if len(word) > 1 and word not in _STOP and not word.isdigit() else None
     if len(_TOKEN_CACHE) < _TOKEN_CACHE_MAX:

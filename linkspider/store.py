@@ -62,6 +62,9 @@ SCHEMA: dict[str, tuple[dict[str, type], str, dict[str, Any]]] = {
         # The page's text profile: its commonest stemmed terms (not the page),
         # its BM25 against the niche and against the niche's negative keywords.
         "words": int, "terms": str, "relevance": float, "negative": float, "outbound_domains": int,
+        # What was done to read the page ("cut at 2,000,000 characters", "3 control characters removed",
+        # "extraction stopped after EXTRACT_TIMEOUT"): empty for most pages.
+        "notes": str,
     }, "url", {}),
     "contacts": ({
         "id": str, "domain": str, "kind": str, "value": str, "source_url": str,
@@ -309,6 +312,7 @@ class Store:
                 "words": facts.get("words"), "terms": json.dumps(facts.get("terms") or {}, sort_keys=True),
                 "relevance": facts.get("relevance"), "negative": facts.get("negative"),
                 "outbound_domains": facts.get("outbound_domains"),
+                "notes": "; ".join(facts.get("notes") or []),
             })
             competitor_links.extend(_competitor_rows(item, url, ts))
             contacts.extend(_contact_rows(item, url, ts))

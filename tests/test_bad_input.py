@@ -251,7 +251,8 @@ def build_web(web: HostileWeb) -> None:
                       "<p>Schreiben Sie an redaktion@hostile-encoding.com · Grüße</p>"
                       '<a href="/contact">Kontakt</a> <a href="/about">About</a> <a href="/write-for-us">Write for '
                       'us</a> <a href="/team">Our team</a> <a href="/advertise">Advertise</a> '
-                      '<a href="/resources">Resources</a></body></html>').encode("latin-1")
+                      '<a href="/resources">Resources</a> <a href="/about-us">Our crew</a> '
+                      '<a href="/deep">Press</a></body></html>').encode("latin-1")
     bom_utf8 = b"\xef\xbb\xbf" + ("<html><head><title>Kontakt – Zoë Ångström</title></head><body>"
                                    "<p>Zoë: zoe@hostile-encoding.com</p></body></html>").encode("utf-8")
     bom_utf16 = ("<html><head><title>About us</title></head><body><p>Über uns: "
@@ -280,6 +281,12 @@ def build_web(web: HostileWeb) -> None:
         "/advertise": raw(b"<html><body><p>Advertising: ads@hostile-encoding.com</p></body></html>",
                           "text/html; charset=bogus-8"),
         "/resources": raw(mixed, "text/html"),
+        # One NUL byte early in a real page, an address with Latin-1 bytes on a page declared UTF-8
+        # (never to be cut to "ller@..."), and nesting past the parser's limit with the address after it.
+        "/about-us": raw(b"<html><head><title>About us</title></head><body>\x00<p>Team: crew@hostile-encoding.com</p>"
+                         b"<p>Chef: m\xfcller@hostile-encoding.com</p></body></html>", "text/html; charset=utf-8"),
+        "/deep": raw(b"<html><body>" + b"<div>" * 3000 + b"deep" + b"</div>" * 3000
+                     + b"<p>Write to deep@hostile-encoding.com</p></body></html>", "text/html"),
     }
 
     # 7/8/10. Plain sites for the seed-line and database tests, one per test (their hits tell what
@@ -730,13 +737,18 @@ def test_broken_html_and_encodings_still_give_their_emails(crawls: dict[str, Fut
     result = result_of(crawls, "encodings")
     assert_clean(result)
     emails = result.emails("hostile-encoding.com")
-    for email in ("redaktion@", "zoe@", "pitches@", "ads@", "links@"):
+    for email in ("redaktion@", "zoe@", "pitches@", "ads@", "links@", "crew@", "deep@"):
         assert email + "hostile-encoding.com" in emails, (email, emails)
+    # m\xfcller@ on a UTF-8 page: dropped whole, never stored as the wrong address "ller@".
+    assert not {e for e in emails if e.startswith(("ller@", "m\ufffdller@"))}, emails
+    notes = dict(result.rows("SELECT url, notes FROM pages WHERE url LIKE ?", f"http://{ENC}/%"))
+    assert notes[f"http://{ENC}/about-us"] == "1 control character (NUL...) removed"
+    assert "container tags flattened" in notes[f"http://{ENC}/deep"]
     base = f"http://{ENC}"
     title = "SELECT title FROM pages WHERE url = ?"
     assert result.rows(title, f"{base}/contact")[0][0] == "Kontakt – Zoë Ångström"
     assert result.rows(title, f"{base}/")[0][0] == "Caf\ufffd M\ufffdller"
-    for path in ("/", "/contact", "/write-for-us", "/advertise", "/resources"):
+    for path in ("/", "/contact", "/write-for-us", "/advertise", "/resources", "/about-us", "/deep"):
         status, error = result.page(base + path) or (None, "missing")
         assert status == 200 and not error, (path, error)
     alarming = [line for line in loglines(result.log, ENC, levels=("WARNING", "ERROR")) if "/team" not in line]

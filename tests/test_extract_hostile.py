@@ -11,7 +11,7 @@ from tests.extract_support import facts
 
 CONTRACT_KEYS = {"title", "emails", "email_details", "contact_form", "is_contact_page", "is_about_page",
                  "is_write_for_us", "is_roundup", "is_resources", "is_sponsored", "rejects_guest_posts",
-                 "social", "authors", "published", "outbound_links", "evidence", "terms", "words"}
+                 "social", "authors", "published", "outbound_links", "evidence", "terms", "words", "notes"}
 
 
 def test_contract_keys_exactly() -> None:
@@ -58,3 +58,41 @@ def test_corpus_hostile_pages(page: str) -> None:
     assert set(f) == CONTRACT_KEYS
     if page != "hostile-truncated":
         assert f["emails"] == [] and not f["is_write_for_us"]
+
+
+# ---------------------------------------------------------------- decoding never corrupts an address
+@pytest.mark.parametrize("text", ["Chef: m\ufffdller@cafe-beispiel.de", "Chef: müller@cafe-beispiel.de",
+                                  "Chef: Ωmega@cafe-beispiel.de"])
+def test_an_address_is_dropped_whole_never_cut_at_a_character_it_cannot_hold(text: str) -> None:
+    facts = extract_page(f"<html><body><p>{text}</p></body></html>", "https://cafe-beispiel.de/")
+    assert facts["emails"] == []
+
+
+def test_control_characters_are_removed_so_an_address_stays_whole_and_the_row_says_so() -> None:
+    facts = extract_page("<html><body>\x00<p>Write to jane\x00@site-beispiel.de or mül\x01ler@site-beispiel.de</p>"
+                         "</body></html>", "https://site-beispiel.de/")
+    assert facts["emails"] == ["jane@site-beispiel.de"]  # and never "ler@site-beispiel.de"
+    assert facts["notes"] == ["3 control characters (NUL...) removed"]
+
+
+def test_nesting_past_the_parsers_limit_loses_nothing_after_it() -> None:
+    html = "<html><body>" + "<div>" * 3000 + "deep" + "</div>" * 3000 + "<p>Write to ed@deep-site.com</p></body></html>"
+    facts = extract_page(html, "https://deep-site.com/")
+    assert facts["emails"] == ["ed@deep-site.com"]
+    assert any("flattened" in note for note in facts["notes"])
+
+
+def test_a_page_over_the_size_limit_is_cut_and_says_so() -> None:
+    html = "<html><body><p>Write to ed@big-site.com</p>" + "<p>filler text</p>" * 200_000 + "</body></html>"
+    facts = extract_page(html, "https://big-site.com/")
+    assert facts["emails"] == ["ed@big-site.com"]
+    assert facts["notes"][0].startswith("cut at 2,000,000 of ")
+
+
+def test_tokens_longer_than_any_word_are_neither_stemmed_nor_cached() -> None:
+    from linkspider import relevance
+
+    blob = "q" * 2_000_000
+    before = len(relevance._TOKEN_CACHE)
+    assert relevance.tokens(f"kettlebell {blob} swings") == ["kettlebel", "swing"]
+    assert len(relevance._TOKEN_CACHE) - before <= 2 and blob not in relevance._TOKEN_CACHE

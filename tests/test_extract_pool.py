@@ -154,7 +154,10 @@ def page(url: str, html: str) -> PageItem:
 
 
 def middleware(**settings: Any) -> ExtractMiddleware:
-    crawler = get_crawler(settings_dict={"EXTRACT_WORKERS": 1, **settings})
+    from linkspider import settings as defaults
+
+    crawler = get_crawler(settings_dict={"EXTRACT_WORKERS": 1, "EXTRACT_TIMEOUT": defaults.EXTRACT_TIMEOUT,
+                                         "EXTRACT_MAX_RESTARTS": defaults.EXTRACT_MAX_RESTARTS, **settings})
     crawler.stats.open_spider()
     return ExtractMiddleware(crawler)
 
@@ -212,7 +215,8 @@ def test_the_middleware_keeps_a_poisonous_page_and_the_pages_of_a_broken_callbac
     out, error = asyncio.run(run())
     assert isinstance(error, RuntimeError)  # the callback's error still reaches Scrapy...
     assert out == [poison, good]  # ...after the pages it yielded
-    assert poison.extracted and poison.facts == {} and poison.html == ""
+    assert poison.extracted and poison.html == ""
+    assert poison.facts == {"notes": ["extraction crashed its worker twice: kept without facts"]}  # on its row
     assert good.facts["url"] == "https://e.example.com/g"
     assert mw.stats.get_value("linkspider/extract/worker_died") == 1
 
@@ -237,6 +241,36 @@ def test_an_extractor_bug_in_the_crawl_process_keeps_the_page_and_says_so_once(
     mw = middleware(EXTRACT_WORKERS=0)
     item = page("https://liftblog.com/", "<p>hi</p>")
     out, _ = asyncio.run(outputs(mw, [item]))
-    assert out == [item] and item.extracted and item.facts == {} and item.html == ""
+    assert out == [item] and item.extracted and item.html == ""
+    assert item.facts == {"notes": ["extraction failed (ZeroDivisionError: a bug): kept without facts"]}
     assert caplog.text.count("extraction failed on https://liftblog.com/") == 1 and "ZeroDivisionError" in caplog.text
     assert mw.stats.get_value("linkspider/extract_errors") == 1
+
+
+def test_in_the_crawl_process_a_page_that_never_finishes_is_left_behind_at_the_timeout(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """EXTRACT_TIMEOUT holds without workers too: the hung page is kept without facts (its row says why),
+    the pages after it are extracted by a fresh thread, and the crawl process is never stuck on it."""
+    import threading
+
+    import linkspider.middlewares.extract as extract_mw
+
+    release = threading.Event()
+
+    def hangs_on_marker(html: str, url: str, *rest: Any) -> dict[str, Any]:
+        if "HANG" in html:
+            release.wait(30)  # a page the extractors never finish (bounded here so the thread ends)
+        return page_facts(html, url, *rest)
+
+    monkeypatch.setattr(extract_mw, "page_facts", hangs_on_marker)
+    mw = middleware(EXTRACT_WORKERS=0, EXTRACT_TIMEOUT=0.3)
+    hung = page("https://liftblog.com/a", "<p>HANG</p>")
+    after = page("https://liftblog.com/contact/", "<main><p>Write to hello@liftblog.com</p></main>")
+    try:
+        out, _ = asyncio.run(outputs(mw, [hung, after]))
+    finally:
+        release.set()
+    assert out == [hung, after]
+    assert hung.facts == {"notes": ["extraction stopped after EXTRACT_TIMEOUT (0.3 s): kept without facts"]}
+    assert after.facts["emails"] == ["hello@liftblog.com"]
+    assert mw.stats.get_value("linkspider/extract/timeouts") == 1

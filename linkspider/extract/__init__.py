@@ -25,6 +25,8 @@ CONTRACT (public, documented in the README; keep stable):
       outbound_links: list[dict]  {"url", "text", "rel": list[str]} links to other registrable domains
       terms: dict[str, int]       the page's commonest stemmed content terms (for niche relevance)
       words: int                  words of main content
+      notes: list[str]            what was done to read the page: cut at 2,000,000 characters, control
+                                  characters removed, over-deep nesting flattened
       evidence: dict[str, str]    kind -> the phrase / heading / URL that decided it; keys among
                                   write_for_us, rejects_guest_posts, sponsored, roundup, resources,
                                   contact_page, about_page, contact_form, social, authors, published
@@ -72,6 +74,7 @@ def empty_facts() -> dict[str, Any]:
         "evidence": {},
         "terms": {},
         "words": 0,
+        "notes": [],
     }
 
 
@@ -89,6 +92,7 @@ def extract_page(html: str, url: str) -> dict[str, Any]:
             return facts
         evidence: dict[str, str] = {}
         facts["evidence"] = evidence
+        facts["notes"] = page.notes
         facts["title"] = page.title
         data = structured_data(page)
 

@@ -216,6 +216,15 @@ def parse_mailto(href: str) -> list[str]:
     return out
 
 
+def _cut_off(text: str, start: int) -> bool:
+    """True when the address would start in the middle of a word: "müller@" (or "m\ufffdller@", Latin-1
+    bytes on a page declared UTF-8) must not become "ller@". Such a candidate is dropped, never cut."""
+    if start == 0 or start == len(text):
+        return False
+    before = text[start - 1]
+    return before == "\ufffd" or (ord(before) > 127 and before.isalnum())
+
+
 def scan_text(text: str) -> Iterable[tuple[str, str]]:
     """Yield (email, source) found in visible text, scanning only around ``@``.
 
@@ -227,7 +236,7 @@ def scan_text(text: str) -> Iterable[tuple[str, str]]:
     while i != -1:
         head = _LOCAL_TAIL.search(text, max(0, i - 64), i)
         tail = _DOMAIN_HEAD.match(text, i + 1, i + 256)
-        if head and tail:
+        if head and tail and not _cut_off(text, head.start()):
             pair = clean_candidate(head.group(0), tail.group(0))
             if pair:
                 yield f"{pair[0]}@{pair[1]}", "text"

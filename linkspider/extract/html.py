@@ -15,6 +15,7 @@ are all empty.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any
@@ -29,12 +30,23 @@ from linkspider.domains import hostname, registrable_domain
 #: the first few hundred KB, and parsing cost grows linearly with size.
 MAX_HTML_CHARS = 2_000_000
 
-_PARSER = lxml_html.HTMLParser(
-    encoding="utf-8", recover=True, remove_comments=True, remove_pis=True, huge_tree=True
-)
+_LOCAL = threading.local()
+
+
+def _parser() -> Any:
+    """This thread's lxml parser: a parser must not be shared between threads (the crawl process may
+    extract in a thread of its own while the reactor's thread runs the pipelines' safety net)."""
+    parser = getattr(_LOCAL, "parser", None)
+    if parser is None:
+        parser = _LOCAL.parser = lxml_html.HTMLParser(
+            encoding="utf-8", recover=True, remove_comments=True, remove_pis=True, huge_tree=True)
+    return parser
 
 _WS = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Tags that only nest (a page built of 3,000 nested <div>s): dropped when a page is nested past the limit.
+_CONTAINERS = re.compile(r"</?(?:div|span|section|article|aside|main|font|center|b|i|u|em|strong|small|"
+                         r"blockquote|table|tbody|thead|tr|td|th|ul|ol|li|dl|dd|dt)\b[^>]*>", re.I)
 
 # Text nodes that a reader can see: not code, not templates.
 _XP_TEXT = etree.XPath(
@@ -167,16 +179,35 @@ class Page:
         self.url: str = url or ""
         if not isinstance(html, str):
             html = ""
+        # What was done to the page to read it: kept on the page's row (facts["notes"]).
+        self.notes: list[str] = []
+        if len(html) > MAX_HTML_CHARS:
+            self.notes.append(f"cut at {MAX_HTML_CHARS:,} of {len(html):,} characters")
         self.html: str = html[:MAX_HTML_CHARS]
         self.root: Any = None
         self.cache: dict[str, Any] = {}
+        if _CONTROL.search(self.html[:MAX_HTML_CHARS]):
+            # Removed, not turned into spaces: "jane\x00@site.com" stays one address, and "mül\x01ler@"
+            # becomes "müller@", which the email scan then refuses whole instead of cutting to "ler@".
+            count = len(_CONTROL.findall(self.html))
+            self.html = _CONTROL.sub("", self.html)
+            self.notes.append(f"{count} control character{'s' if count > 1 else ''} (NUL...) removed")
         if self.html.strip():
-            try:
-                text = _CONTROL.sub(" ", self.html) if "\x00" in self.html or "\x01" in self.html else self.html
-                root = lxml_html.document_fromstring(text.encode("utf-8", "replace"), parser=_PARSER)
-                self.root = root
-            except Exception:  # noqa: BLE001 - lxml raises many kinds on junk
-                self.root = None
+            self.root = self._parse(self.html)
+
+    def _parse(self, text: str) -> Any:
+        """The lxml tree; past the parser's nesting limit (2,048 levels), libxml2 drops everything after
+        the limit, so the page is parsed again with its container tags flattened."""
+        try:
+            parser = _parser()
+            root = lxml_html.document_fromstring(text.encode("utf-8", "replace"), parser=parser)
+            if any("Excessive depth" in e.message for e in parser.error_log):
+                flat = _CONTAINERS.sub(" ", text)
+                root = lxml_html.document_fromstring(flat.encode("utf-8", "replace"), parser=parser)
+                self.notes.append("nested deeper than the parser's limit: read with its container tags flattened")
+            return root
+        except Exception:  # noqa: BLE001 - lxml raises many kinds on junk
+            return None
 
     # -- URL ---------------------------------------------------------------
     @cached_property

@@ -10,7 +10,10 @@ result's site, snowball); those requests follow the page.
 With ``EXTRACT_WORKERS`` > 0 (settings.py) extraction runs in worker processes
 (``linkspider/extract_pool.py``) and the requests a response produced go on
 at once while its pages wait for their facts; with 0, or once no worker can
-run, pages are extracted right here in the crawl process.
+run, pages are extracted in the crawl process, in a thread of their own, so
+that ``EXTRACT_TIMEOUT`` holds there too: a page that takes longer is kept
+without facts (its row says so) and the crawl goes on — the reactor never
+waits on a hostile page, and ``CLOSESPIDER_TIMEOUT`` still ends the crawl.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ import asyncio
 import logging
 import os
 from collections.abc import AsyncIterator
+import queue
+import threading
 from typing import Any
 
 from scrapy import Request, signals
@@ -46,10 +51,12 @@ class ExtractMiddleware:
         self.crawler = crawler
         self.stats = crawler.stats
         workers = worker_count(settings.get("EXTRACT_WORKERS"))
+        self.timeout = settings.getfloat("EXTRACT_TIMEOUT")
         self.pool: ExtractorPool | None = None
+        self._thread: _ExtractThread | None = None  # in-process extraction, when there is no worker
+        self._one_at_a_time = asyncio.Lock()
         if workers:
-            self.pool = ExtractorPool(workers, timeout=settings.getfloat("EXTRACT_TIMEOUT", 60.0),
-                                      max_restarts=settings.getint("EXTRACT_MAX_RESTARTS", 10))
+            self.pool = ExtractorPool(workers, timeout=self.timeout, max_restarts=settings.getint("EXTRACT_MAX_RESTARTS"))
         self.stats.set_value("linkspider/extract/workers", workers)
 
     @classmethod
@@ -67,6 +74,8 @@ class ExtractMiddleware:
         if self.pool is not None:
             await self.pool.close()
             self._record()
+        if self._thread is not None:
+            self._thread.stop()
 
     async def process_spider_output(self, response: Response, result: AsyncIterator[Any]) -> AsyncIterator[Any]:
         held: Held = []  # items in order, each page with its pending extraction
@@ -96,15 +105,28 @@ class ExtractMiddleware:
         args = (item.html, item.url, item.verify_competitors, item.verify_optional, item.facts or None)
         if self.pool is not None and not self.pool.unavailable:
             return asyncio.ensure_future(self.pool.facts(*args))
-        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
-        try:
-            future.set_result(page_facts(*args))
-        except Exception as exc:  # an extractor bug must not lose the page
-            logger.exception("extraction failed on %s; page kept without facts", item.url)
-            error = ExtractionError(f"{exc.__class__.__name__}: {exc}")
-            error.logged = True  # type: ignore[attr-defined]  # with its traceback, here
-            future.set_exception(error)
-        return future
+        return asyncio.ensure_future(self._in_process(item.url, args))
+
+    async def _in_process(self, url: str, args: tuple[Any, ...]) -> dict[str, Any]:
+        """``page_facts`` in this process's extraction thread, given EXTRACT_TIMEOUT like a worker."""
+        async with self._one_at_a_time:  # a page's time counts from when it reaches the thread
+            if self._thread is None:
+                self._thread = _ExtractThread()
+            try:
+                return await asyncio.wait_for(self._thread.submit(page_facts, *args), self.timeout)
+            except asyncio.TimeoutError:
+                # A thread cannot be stopped: it is left to finish the page (the extractors are bounded:
+                # 2,000,000 characters, no over-long words) and a new one takes the pages after it.
+                self._thread.stop()
+                self._thread = None
+                logger.warning("extraction of %s took longer than EXTRACT_TIMEOUT (%g s): page kept without "
+                               "facts", url, self.timeout)
+                raise ExtractionTimeout(f"longer than {self.timeout:g} s") from None
+            except Exception as exc:  # an extractor bug must not lose the page
+                logger.error("extraction failed on %s; page kept without facts", url, exc_info=exc)
+                error = ExtractionError(f"{exc.__class__.__name__}: {exc}")
+                error.logged = True  # type: ignore[attr-defined]  # with its traceback, here
+                raise error from None
 
     async def _release(self, response: Response, held: Held) -> AsyncIterator[Any]:
         spider = self.crawler.spider
@@ -128,17 +150,19 @@ class ExtractMiddleware:
             item.facts = await pending
         except PoolUnavailable:  # the pool gave up while this page waited
             return await self._finish(item, self._start(item))  # type: ignore[arg-type]
-        except (ExtractionTimeout, WorkerDied) as exc:  # the pool logged which page and why
+        except (ExtractionTimeout, WorkerDied) as exc:  # logged where it happened, with the page
             kind = "timeouts" if isinstance(exc, ExtractionTimeout) else "worker_died"
             self.stats.inc_value(f"linkspider/extract/{kind}")
             self.stats.inc_value("linkspider/extract_errors")
-            item.facts = {}
+            why = (f"extraction stopped after EXTRACT_TIMEOUT ({self.timeout:g} s)" if kind == "timeouts"
+                   else "extraction crashed its worker twice")
+            item.facts = {"notes": [f"{why}: kept without facts"]}
             return False
         except ExtractionError as exc:
             if not getattr(exc, "logged", False):
                 logger.error("extraction failed on %s (%s); page kept without facts", item.url, exc)
             self.stats.inc_value("linkspider/extract_errors")
-            item.facts = {}
+            item.facts = {"notes": [f"extraction failed ({exc}): kept without facts"]}
             return False
         finally:
             self._record()
@@ -151,3 +175,46 @@ class ExtractMiddleware:
         if self.pool is not None:
             for name, value in self.pool.figures().items():
                 self.stats.set_value(f"linkspider/extract/{name}", value)
+
+
+class _ExtractThread:
+    """One daemon thread that runs extractions in order, for a crawl with no worker process.
+
+    Not a ``ThreadPoolExecutor``: its threads are joined when Python exits, so one page that never
+    finishes would keep the crawl from ever ending. A daemon thread left behind does not.
+    """
+
+    def __init__(self) -> None:
+        self.jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self.thread = threading.Thread(target=self._run, name="linkspider-extract", daemon=True)
+        self.thread.start()
+
+    def submit(self, func: Any, *args: Any) -> asyncio.Future[Any]:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Any] = loop.create_future()
+        self.jobs.put((loop, future, func, args))
+        return future
+
+    def stop(self) -> None:
+        self.jobs.put(None)
+
+    def _run(self) -> None:
+        while (job := self.jobs.get()) is not None:
+            loop, future, func, args = job
+            try:
+                result, error = func(*args), None
+            except Exception as exc:  # noqa: BLE001 - handed to the waiting page
+                result, error = None, exc
+            try:
+                loop.call_soon_threadsafe(_settle, future, result, error)
+            except RuntimeError:  # the crawl's loop closed while this page was still being read
+                return
+
+
+def _settle(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:
+    if future.done():  # timed out meanwhile
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(result)

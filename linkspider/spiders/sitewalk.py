@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import unicodedata
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -54,6 +55,7 @@ _HTTP_FALLBACK_ERRORS = ("TunnelError", "SSLError", "ConnectionRefusedError", "C
 _UNICODE_BOMS = {b"\x00\x00\xfe\xff": "utf-32-be", b"\xff\xfe\x00\x00": "utf-32-le", b"\xef\xbb\xbf": "utf-8",
                  b"\xfe\xff": "utf-16-be", b"\xff\xfe": "utf-16-le"}
 _TEXT_CONTROLS = {"\t", "\n", "\r", "\f"}
+_BINARY_BYTES = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f]")
 # Control, private-use, unassigned and surrogate code points: what binary data decodes to.
 _ODD_CATEGORIES = {"Cc", "Co", "Cn", "Cs"}
 
@@ -71,9 +73,10 @@ def anchors(response: HtmlResponse) -> parsel.SelectorList:
 
 
 def looks_binary(body: bytes) -> bool:
-    """A binary file whatever its Content-Type says: NUL bytes in the first 4 KB,
-    or, for a body with a Unicode BOM (UTF-16 text is full of NUL bytes), control
-    characters once decoded — a PDF can start with bytes that look like a BOM."""
+    """A binary file whatever its Content-Type says: more than 2 % NUL or other control bytes in the first
+    4 KB, or, for a body with a Unicode BOM (UTF-16 text is full of NUL bytes), control characters once
+    decoded — a PDF can start with bytes that look like a BOM. A stray NUL byte in a real page is not
+    proof of a binary: the extractors remove it and say so on the page's row."""
     head = body[:4096]
     for bom, codec in _UNICODE_BOMS.items():
         if head.startswith(bom):
@@ -81,7 +84,9 @@ def looks_binary(body: bytes) -> bool:
             odd = sum(1 for ch in text if ch == "\ufffd" or (ch not in _TEXT_CONTROLS
                                                               and unicodedata.category(ch) in _ODD_CATEGORIES))
             return odd > max(2, len(text) // 50)
-    return b"\x00" in head
+    if b"\x00" not in head and not _BINARY_BYTES.search(head):
+        return False
+    return len(_BINARY_BYTES.findall(head)) > max(2, len(head) // 50)
 
 
 def _flag(name: str, value: Any, default: bool) -> bool:
