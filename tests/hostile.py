@@ -2,9 +2,14 @@
 
 ``HostileWeb`` is a forward proxy (plain http; ``CONNECT`` gets a 502, as on
 the fake web) serving made-up hosts from a dict of answers: a tuple
-``(status, headers, body)`` or a callable that answers on the handler itself
+``(status, headers, body)`` (``body`` bytes, or an iterable of chunks sent
+without a ``Content-Length``) or a callable that answers on the handler itself
 (to stall, trickle or hang up). Every request is logged with its time, so a
-test can measure the gaps between one site's requests.
+test can measure the gaps between one site's requests; ``hooks[host]`` is
+called with each path asked of that host. With ``forward_loopback_to`` set,
+requests for a loopback target (in any spelling the crawl might send) are
+really forwarded to that port, as a real proxy would, so a canary there sees
+what got through.
 
 ``Canary`` is a plain HTTP listener that answers 200 and counts what reaches
 it: the thing that must stay at zero hits when an attack is refused.
@@ -18,6 +23,7 @@ only the lookup replaced: the check under test is the real one.
 
 from __future__ import annotations
 
+import http.client
 import os
 import threading
 import time
@@ -74,15 +80,16 @@ class QuietServer(ThreadingHTTPServer):
 class HostileWeb:
     """A forward proxy on 127.0.0.1 serving made-up hosts (see the module docstring)."""
 
-    def __init__(self) -> None:
+    def __init__(self, forward_loopback_to: int | None = None) -> None:
         self.sites: dict[str, dict[str, Answer]] = {}
+        self.hooks: dict[str, Callable[[str], None]] = {}
+        self.forward_loopback_to = forward_loopback_to
         self._hits: list[Hit] = []
         self._lock = threading.Lock()
         self.stopping = threading.Event()
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
 
             def log_message(self, *args: Any) -> None:
                 pass
@@ -96,7 +103,13 @@ class HostileWeb:
                 host = (parts.hostname or "").lower()
                 path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
                 owner.record(host, path, dict(self.headers))
-                answer = owner.sites.get(host, {}).get(path)
+                if (hook := owner.hooks.get(host)) is not None:
+                    hook(path)
+                if owner.forward_loopback_to and _is_loopback(host):
+                    self.forward(path)
+                    return
+                site = owner.sites.get(host, {})
+                answer = site.get(path, site.get(parts.path or "/"))
                 if answer is None:
                     answer = (404, {"Content-Type": "text/html"}, b"<html><body>Not found</body></html>")
                 try:
@@ -107,13 +120,27 @@ class HostileWeb:
                     self.send_response(status)
                     for name, value in headers.items():
                         self.send_header(name, value)
-                    self.send_header("Content-Length", str(len(body)))
+                    if isinstance(body, bytes) and "Content-Length" not in headers:
+                        self.send_header("Content-Length", str(len(body)))
                     self.send_header("Connection", "close")
                     self.end_headers()
-                    self.wfile.write(body)
+                    for chunk in [body] if isinstance(body, bytes) else body:
+                        self.wfile.write(chunk)
                     self.close_connection = True
                 except OSError:  # the crawler hung up (size limit, timeout): fine
                     pass
+
+            def forward(self, path: str) -> None:
+                conn = http.client.HTTPConnection("127.0.0.1", owner.forward_loopback_to, timeout=5)
+                conn.request("GET", path)
+                reply = conn.getresponse()
+                body = reply.read()
+                self.send_response(reply.status)
+                self.send_header("Content-Type", reply.getheader("Content-Type") or "text/html")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                conn.close()
 
         self.server = QuietServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
@@ -132,6 +159,14 @@ class HostileWeb:
     def paths(self, host: str) -> list[str]:
         return [h.path for h in self.hits if h.host == host]
 
+    def targets(self) -> list[tuple[str, str]]:
+        """(host, path) of every request, in order."""
+        return [(h.host, h.path) for h in self.hits]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._hits.clear()
+
     def stall(self, seconds: float) -> Callable[[BaseHTTPRequestHandler], None]:
         """An answer that sends nothing for ``seconds`` (or until the web stops), then hangs up."""
         def answer(handler: BaseHTTPRequestHandler) -> None:
@@ -142,6 +177,13 @@ class HostileWeb:
         self.stopping.set()  # ends the stalled answers
         self.server.shutdown()
         self.server.server_close()
+
+
+def _is_loopback(host: str) -> bool:
+    from linkspider.middlewares.ssrf import parse_ip
+
+    ip = parse_ip(host)
+    return host == "localhost" or (ip is not None and ip.is_loopback)
 
 
 class Canary:

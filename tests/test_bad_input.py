@@ -33,15 +33,15 @@ import zlib
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 
 from linkspider.store import Store
 from tests.fakeweb.crawl import ROOT
+from tests.hostile import Answer, HostileWeb, html, raw, redirect
 
 GOOD = "www.hostile-good.com"
 GOOD_EMAIL = "editor@hostile-good.com"
@@ -66,83 +66,9 @@ DISK_FULL = "www.hostile-diskfull.com"
 BOMB_SIZE = 120 * 1024 * 1024  # decompressed; DOWNLOAD_MAXSIZE is 5 MB
 HUGE_ROBOTS = 6 * 1024 * 1024
 
-Answer = Any  # (status, headers, body) or a callable(handler) that answers itself
 
 
-# ====================================================================== the hostile web
-class HostileWeb:
-    """A forward proxy on 127.0.0.1 (plain http only) serving made-up hosts."""
-
-    def __init__(self) -> None:
-        self.sites: dict[str, dict[str, Answer]] = {}
-        self.hits: list[tuple[str, str]] = []
-        self.hooks: dict[str, Callable[[str], None]] = {}  # host -> called on each request to it
-        self.stopping = threading.Event()
-        owner = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def do_CONNECT(self) -> None:  # noqa: N802
-                self.send_error(502, "no TLS here")
-
-            def do_GET(self) -> None:  # noqa: N802
-                parts = urlsplit(self.path)
-                host = (parts.hostname or "").lower()
-                path = parts.path or "/"
-                owner.hits.append((host, path))
-                hook = owner.hooks.get(host)
-                if hook is not None:
-                    hook(path)
-                answer = owner.sites.get(host, {}).get(path)
-                if answer is None:
-                    answer = (404, {"Content-Type": "text/html"}, b"<html><body>Not found</body></html>")
-                try:
-                    if callable(answer):
-                        answer(self)
-                        return
-                    status, headers, body = answer
-                    self.send_response(status)
-                    for name, value in headers.items():
-                        self.send_header(name, value)
-                    if "Content-Length" not in headers:
-                        self.send_header("Content-Length", str(len(body)))
-                    self.end_headers()
-                    self.wfile.write(body)
-                except OSError:  # the crawler hung up (size limit, timeout): fine
-                    pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def paths(self, host: str) -> list[str]:
-        return [p for h, p in list(self.hits) if h == host]
-
-    def stop(self) -> None:
-        self.stopping.set()  # ends the endless answers
-        self.server.shutdown()
-        self.server.server_close()
-
-
-def html(body: str, title: str = "", charset: str = "utf-8") -> tuple[int, dict[str, str], bytes]:
-    head = f"<head><title>{title}</title></head>" if title else ""
-    return 200, {"Content-Type": f"text/html; charset={charset}"}, \
-        f"<!DOCTYPE html><html>{head}<body>{body}</body></html>".encode(charset)
-
-
-def raw(body: bytes, content_type: str = "text/html", status: int = 200,
-        **headers: str) -> tuple[int, dict[str, str], bytes]:
-    return status, {"Content-Type": content_type, **{k.replace("_", "-"): v for k, v in headers.items()}}, body
-
-
-def redirect(to: str) -> tuple[int, dict[str, str], bytes]:
-    return 302, {"Location": to, "Content-Type": "text/html"}, b""
-
-
+# ====================================================================== the hostile web (tests/hostile.py)
 def good_site() -> dict[str, Answer]:
     return {
         "/": html('<h1>Good Fitness</h1><p>Strength training and running for beginners.</p>'
@@ -714,7 +640,7 @@ def test_junk_links_are_skipped_and_the_contact_link_followed(crawls: dict[str, 
     """Unparseable, non-http, space-filled, over-long and port-out-of-range links: none is fetched
     from anywhere odd, none raises, and the valid contact and write-for-us links are followed."""
     result = result_of(crawls, "links")
-    assert not {h for h, _ in list(web.hits)} - set(web.sites)  # no junk host was ever asked for
+    assert not {h for h, _ in web.targets()} - set(web.sites)  # no junk host was ever asked for
     assert not any(len(p) > 1024 for p in web.paths(LINKS))  # URLLENGTH_LIMIT
     assert "hello@hostile-links.com" in result.emails("hostile-links.com")
     assert "pitch@hostile-links.com" in result.emails("hostile-links.com")

@@ -9,7 +9,6 @@ does reach it.
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
 import re
@@ -17,13 +16,10 @@ import socket
 import sqlite3
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 from scrapy import Request
@@ -32,12 +28,24 @@ from scrapy.http import Headers
 from scrapy.settings import Settings
 from scrapy.signalmanager import SignalManager
 
-from linkspider.middlewares.limits import (NonHtmlStopMiddleware, SiteRequestCapMiddleware, TrapFilterMiddleware,
-                                           has_ignored_extension, non_html_type)
-from linkspider.middlewares.ssrf import (RequestRefused, SSRFGuardMiddleware, browser_abort_request, parse_ip,
-                                         refusal_for_addresses, static_refusal)
+from linkspider.middlewares.limits import (
+    NonHtmlStopMiddleware,
+    SiteRequestCapMiddleware,
+    TrapFilterMiddleware,
+    has_ignored_extension,
+    non_html_type,
+)
+from linkspider.middlewares.ssrf import (
+    RequestRefused,
+    SSRFGuardMiddleware,
+    browser_abort_request,
+    parse_ip,
+    refusal_for_addresses,
+    static_refusal,
+)
 from linkspider.traps import is_trap_url
 from tests.fakeweb.crawl import PROXY_VARS, ROOT, run_crawl
+from tests.hostile import Canary, HostileWeb
 
 DOWNLOADER_MWS = {
     "linkspider.middlewares.ssrf.SSRFGuardMiddleware": 60,
@@ -375,112 +383,18 @@ def test_site_request_cap(no_proxy_env: None, caplog: pytest.LogCaptureFixture) 
 
 
 # ====================================================================== end to end
-class Counter:
-    """A listener on 127.0.0.1 that counts every request it gets."""
-
-    def __init__(self) -> None:
-        self.hits: list[str] = []
-        owner = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def do_GET(self) -> None:  # noqa: N802
-                owner.hits.append(self.path)
-                body = b"<html><body>internal secret</body></html>"
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
 def page(body: str) -> tuple[int, dict[str, str], bytes]:
     return 200, {"Content-Type": "text/html; charset=utf-8"}, f"<html><body>{body}</body></html>".encode()
 
 
-class MiniProxy:
-    """A forward proxy on 127.0.0.1 serving made-up sites; requests for loopback targets
-    (any spelling) are really forwarded to the counting listener, as a real proxy would."""
-
-    BIG = 6 * 1024 * 1024
-
-    def __init__(self, listener_port: int) -> None:
-        self.targets: list[tuple[str, str]] = []
-        self.listener_port = listener_port
-        self.sites: dict[str, dict[str, Any]] = {}
-        owner = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def do_CONNECT(self) -> None:  # noqa: N802
-                self.send_error(502, "no TLS here")
-
-            def do_GET(self) -> None:  # noqa: N802
-                parts = urlsplit(self.path)
-                host = (parts.hostname or "").lower()
-                path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-                owner.targets.append((host, path))
-                ip = parse_ip(host)
-                if host == "localhost" or (ip is not None and ip.is_loopback):
-                    return self.forward(path)
-                answer = owner.sites.get(host, {}).get(parts.path or "/")
-                if answer is None:
-                    self.send_error(404)
-                    return
-                status, headers, body = answer() if callable(answer) else answer
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                try:
-                    if isinstance(body, bytes):
-                        self.wfile.write(body)
-                    else:
-                        for chunk in body:
-                            self.wfile.write(chunk)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
-
-            def forward(self, path: str) -> None:
-                conn = http.client.HTTPConnection("127.0.0.1", owner.listener_port, timeout=5)
-                conn.request("GET", path)
-                reply = conn.getresponse()
-                body = reply.read()
-                self.send_response(reply.status)
-                self.send_header("Content-Type", reply.getheader("Content-Type") or "text/html")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-                conn.close()
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+BIG = 6 * 1024 * 1024
 
 
 REDIRECTS = "www.safety-redirects.com"
 FILES = "www.safety-bigfiles.com"
 
 
-def build_sites(proxy: MiniProxy, port: int) -> None:
+def build_sites(proxy: HostileWeb, port: int) -> None:
     def redirect(to: str, status: int = 302) -> tuple[int, dict[str, str], bytes]:
         return status, {"Location": to, "Content-Length": "0"}, b""
 
@@ -497,6 +411,13 @@ def build_sites(proxy: MiniProxy, port: int) -> None:
         "/events/day/2026-11-25/": page("a calendar trap: must not be fetched"),
     }
 
+    def streamed(handler: Any, chunks: Iterator[bytes]) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html")
+        handler.end_headers()
+        for chunk in chunks:
+            handler.wfile.write(chunk)
+
     def stream(size: int) -> Iterator[bytes]:
         yield b"<html><body>" + b"x" * 1024
         sent = 1024
@@ -504,7 +425,7 @@ def build_sites(proxy: MiniProxy, port: int) -> None:
             yield b"<p>" + b"y" * 65536 + b"</p>"
             sent += 65543
 
-    big = b"<html><body>" + b"z" * MiniProxy.BIG + b"</body></html>"
+    big = b"<html><body>" + b"z" * BIG + b"</body></html>"
     proxy.sites[FILES] = {
         "/": page('<h1>Big Files</h1><a href="/contact">Contact</a> <a href="/write-for-us">Write for us</a> '
                   '<a href="/guest-post-guidelines">Guest post guidelines</a> '
@@ -513,7 +434,7 @@ def build_sites(proxy: MiniProxy, port: int) -> None:
         "/about": page("<h1>About</h1><p>We lift things.</p>"),
         "/write-for-us": (200, {"Content-Type": "text/html", "Content-Length": str(len(big))}, big),
         # No Content-Length: the size limit must trip while streaming.
-        "/guest-post-guidelines": lambda: (200, {"Content-Type": "text/html"}, stream(MiniProxy.BIG)),
+        "/guest-post-guidelines": lambda handler: streamed(handler, stream(BIG)),
         "/media-kit": (200, {"Content-Type": "application/pdf", "Content-Length": str(3 * 1024 * 1024)},
                        b"%PDF-1.4\n" + b"\x00" * (3 * 1024 * 1024 - 9)),
     }
@@ -521,8 +442,8 @@ def build_sites(proxy: MiniProxy, port: int) -> None:
 
 @pytest.fixture(scope="module")
 def lab() -> Iterator[SimpleNamespace]:
-    counter = Counter()
-    proxy = MiniProxy(counter.port)
+    counter = Canary()
+    proxy = HostileWeb(forward_loopback_to=counter.port)
     build_sites(proxy, counter.port)
     try:
         yield SimpleNamespace(counter=counter, proxy=proxy, port=counter.port)
@@ -549,7 +470,7 @@ def stat(log: str, name: str) -> int:
 @pytest.fixture(scope="module")
 def guarded(lab: SimpleNamespace, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
     lab.counter.hits.clear()
-    lab.proxy.targets.clear()
+    lab.proxy.clear()
     log, db = seeds_crawl(lab, tmp_path_factory.mktemp("guarded"))
     return log, db
 
@@ -559,10 +480,10 @@ def test_redirects_to_private_addresses_never_reach_the_listener(
     log, _ = guarded
     assert lab.counter.hits == []
     # Not even the proxy was asked for them: refused before anything was sent.
-    loopback = {h for h, _ in lab.proxy.targets if h == "localhost" or (parse_ip(h) and parse_ip(h).is_loopback)}  # type: ignore[union-attr]
+    loopback = {h for h, _ in lab.proxy.targets() if h == "localhost" or (parse_ip(h) and parse_ip(h).is_loopback)}  # type: ignore[union-attr]
     assert loopback == set()
     # The site itself was crawled through the proxy on 127.0.0.1 (names not resolved locally).
-    assert (REDIRECTS, "/") in lab.proxy.targets and (REDIRECTS, "/contact") in lab.proxy.targets
+    assert (REDIRECTS, "/") in lab.proxy.targets() and (REDIRECTS, "/contact") in lab.proxy.targets()
     port = lab.port
     assert (f"refusing http://127.0.0.1:{port}/contact: 127.0.0.1 is a loopback address "
             "(set LINKSPIDER_ALLOW_PRIVATE=True to allow)") in log or \
@@ -576,7 +497,7 @@ def test_redirects_to_private_addresses_never_reach_the_listener(
     assert stat(log, "linkspider/ssrf/refused/loopback") == 5
     assert stat(log, "linkspider/ssrf/refused/local_name") == 1
     # The calendar link was never requested.
-    assert (REDIRECTS, "/events/day/2026-11-25/") not in lab.proxy.targets
+    assert (REDIRECTS, "/events/day/2026-11-25/") not in lab.proxy.targets()
     assert stat(log, "linkspider/skipped/trap/calendar") == 1
 
 
@@ -633,7 +554,7 @@ class Probe(scrapy.Spider):
 
 def test_direct_connections_refused_by_literal_and_by_resolution(tmp_path: Path) -> None:
     """No proxy: the guard also resolves names (this machine's own name resolves to loopback)."""
-    refused, allowed = Counter(), Counter()
+    refused, allowed = Canary(), Canary()
     try:
         own = socket.gethostname()
         try:
