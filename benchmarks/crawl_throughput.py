@@ -39,8 +39,17 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from _crawlrun import (ROOT, Run, common_settings, crawl_env, log_tail, print_machine, python,  # noqa: E402
-                       run_measured, setting)
+from _crawlrun import (  # noqa: E402
+    ROOT,
+    Run,
+    common_settings,
+    crawl_env,
+    log_tail,
+    print_machine,
+    python,
+    run_measured,
+    setting,
+)
 from _webgen import BenchWeb, ServerProcess, measure_capacity  # noqa: E402
 
 TARGET_RATIO = 0.85

@@ -24,12 +24,18 @@ from typing import Any
 
 import click
 
-from linkspider.domains import registrable_domain
-from linkspider.export import FORMATS, prospect_row, write_rows
-from linkspider.inputs import InputError, check_file, read_text
-from linkspider.niches import parse_seed_line
-from linkspider.redact import install_log_redaction, redact
-from linkspider.store import OUTREACH_STATUSES, SIGNAL_KINDS, ProspectFilter, Store, StoreError
+from linkspider.common.domains import registrable_domain
+from linkspider.common.inputs import InputError, check_file, read_text
+from linkspider.common.redact import install_log_redaction, redact
+from linkspider.discover.niches import parse_seed_line
+from linkspider.store.database import (
+    OUTREACH_STATUSES,
+    SIGNAL_KINDS,
+    ProspectFilter,
+    Store,
+    StoreError,
+)
+from linkspider.store.export import FORMATS, prospect_row, write_rows
 
 DEFAULT_DB = "output/linkspider.db"
 SIGNALS = tuple(dict.fromkeys(SIGNAL_KINDS.values()))
@@ -373,8 +379,8 @@ def nightly(db_path: str, plan_path: str, jobs_dir: str, digests_dir: str) -> No
 
     Exit status 1 when a crawl failed (the others still ran, the digest is written).
     """
-    from linkspider.digest import build_digest, summary, write_digest
-    from linkspider.nightly import digest_name, load_plan, run_plan
+    from linkspider.outreach.nightly import digest_name, load_plan, run_plan
+    from linkspider.store.digest import build_digest, summary, write_digest
 
     steps = load_plan(Path(plan_path))  # a PlanError is bad input: one line, exit status 2
     with _open(db_path, must_exist=False) as store:
@@ -416,14 +422,15 @@ def nightly(db_path: str, plan_path: str, jobs_dir: str, digests_dir: str) -> No
               help="Items per transaction.")
 def ingest(db_path: str, redis_url: str, until_idle: float | None, batch: int) -> None:
     """Write the items of a distributed crawl (workers run with REDIS_URL) into the database."""
-    from linkspider.config import project_settings
+    from linkspider.common.config import project_settings
 
     if not redis_url:
         raise click.ClickException("no Redis to read from: pass --redis URL or set REDIS_URL")
     try:
         from redis.exceptions import RedisError
 
-        from linkspider.ingest import IngestError, ingest as drain
+        from linkspider.store.ingest import IngestError
+        from linkspider.store.ingest import ingest as drain
     except ImportError as exc:
         raise click.ClickException(f"{exc}: pip install 'linkspider[distributed]'") from exc
 
@@ -443,9 +450,8 @@ def ingest(db_path: str, redis_url: str, until_idle: float | None, batch: int) -
 @_db_option
 def rescore(db_path: str) -> None:
     """Recompute every site's score (after changing the weights)."""
-    from linkspider.config import project_settings
-
-    from linkspider.score import parse_today, score_site
+    from linkspider.common.config import project_settings
+    from linkspider.score.prospect import parse_today, score_site
 
     settings = project_settings()
     weights, today = settings.getdict("SCORE_WEIGHTS"), parse_today(settings.get("LINKSPIDER_TODAY"))
@@ -464,7 +470,7 @@ def extract(source: str, url: str | None, as_json: bool) -> None:
     from linkspider.extract import extract_page
 
     if source.startswith(("http://", "https://")):
-        from linkspider.fetch import fetch_page
+        from linkspider.crawl.one_page import fetch_page
 
         try:
             page_url, html = fetch_page(source)

@@ -65,7 +65,7 @@ class FrontierItem:
 
     Written in the same batches as the pages (after them), so a crawl killed at
     any moment resumes exactly: a request is "done" only once everything it
-    produced is stored. See ``linkspider/checkpoint.py``.
+    produced is stored. See ``linkspider/crawl/checkpoint.py``.
     """
 
     pending: list[dict[str, Any]] = field(default_factory=list)  # {key, site, url, request: JSON record}

@@ -11,10 +11,10 @@ from __future__ import annotations
 import os
 
 BOT_NAME = "linkspider"
-SPIDER_MODULES = ["linkspider.spiders"]
-NEWSPIDER_MODULE = "linkspider.spiders"
+SPIDER_MODULES = ["linkspider.crawl.spiders"]
+NEWSPIDER_MODULE = "linkspider.crawl.spiders"
 # Our `crawl` checks spider arguments before starting and exits 1 on failure.
-COMMANDS_MODULE = "linkspider.commands"
+COMMANDS_MODULE = "linkspider.crawl.commands"
 
 # Say who we are and where to complain; site owners read their logs.
 USER_AGENT = (
@@ -26,7 +26,7 @@ USER_AGENT = (
 ROBOTSTXT_OBEY = True
 # The product token robots.txt groups are matched against ("User-agent: linkspider").
 ROBOTSTXT_USER_AGENT = "linkspider"
-# robots.txt is read per origin (scheme, host, port) as RFC 9309 says (linkspider/middlewares/robots.py):
+# robots.txt is read per origin (scheme, host, port) as RFC 9309 says (linkspider/crawl/middlewares/robots.py):
 # only its first ROBOTS_MAX_BYTES are parsed; a 429, a 5xx or a timeout is asked again once after
 # ROBOTS_RETRY_DELAY seconds, and if it fails again - or the origin cannot be connected to at all - nothing
 # of that origin is crawled in this run.
@@ -81,28 +81,28 @@ DEPTH_PRIORITY = 0
 COOKIES_ENABLED = False
 
 # ---------------------------------------------------------------- safety nets
-# linkspider/middlewares/. The SSRF guard runs before robots.txt (a refused URL
+# linkspider/crawl/middlewares/. The SSRF guard runs before robots.txt (a refused URL
 # never gets its robots.txt fetched) and sees every redirect and retry again;
 # the per-site cap runs after robots.txt (URLs robots.txt forbids don't count).
 DOWNLOADER_MIDDLEWARES = {
-    "linkspider.middlewares.ssrf.SSRFGuardMiddleware": 60,
-    "linkspider.middlewares.limits.SiteRequestCapMiddleware": 110,
+    "linkspider.crawl.middlewares.ssrf.SSRFGuardMiddleware": 60,
+    "linkspider.crawl.middlewares.limits.SiteRequestCapMiddleware": 110,
     # Only listens to headers_received: stops downloading bodies that are not HTML.
-    "linkspider.middlewares.limits.NonHtmlStopMiddleware": 120,
+    "linkspider.crawl.middlewares.limits.NonHtmlStopMiddleware": 120,
     # robots.txt per origin with RFC 9309's outcomes and Crawl-delay, in the place of Scrapy's own.
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
-    "linkspider.middlewares.robots.RobotsPolicyMiddleware": 100,
+    "linkspider.crawl.middlewares.robots.RobotsPolicyMiddleware": 100,
 }
 SPIDER_MIDDLEWARES = {
     # Drops calendar / session-id / parameter-explosion links before anything records them.
-    "linkspider.middlewares.limits.TrapFilterMiddleware": 950,
+    "linkspider.crawl.middlewares.limits.TrapFilterMiddleware": 950,
     # Records the crawl's frontier when LINKSPIDER_JOB is set (resume after a kill).
-    "linkspider.checkpoint.CheckpointMiddleware": 900,
+    "linkspider.crawl.checkpoint.CheckpointMiddleware": 900,
     # Next to the spider: extracts each page in a worker process (EXTRACT_WORKERS)
     # before the checkpoint records the response as done.
-    "linkspider.middlewares.extract.ExtractMiddleware": 980,
+    "linkspider.crawl.middlewares.extract.ExtractMiddleware": 980,
 }
-# Worker processes that extract pages (linkspider/extract_pool.py), so the crawl
+# Worker processes that extract pages (linkspider/crawl/workers.py), so the crawl
 # process only fetches, follows links and stores. None: one worker when the
 # machine has a second core, else none. 0: extract in the crawl process (the
 # extract pipeline). More than one helps only where the crawl process itself
@@ -122,8 +122,8 @@ LINKSPIDER_ALLOW_PRIVATE = False
 # SEARXNG_URL, BRAVE_API_URL, GOOGLE_CSE_URL and DUCKDUCKGO_URL are always allowed.
 LINKSPIDER_ALLOWED_HOSTS: list[str] = []
 # Resolves the names Scrapy connects to and refuses private answers at connection time, so a DNS server
-# that answers differently the second time (DNS rebinding) gets nowhere (linkspider/middlewares/ssrf.py).
-TWISTED_DNS_RESOLVER = "linkspider.middlewares.ssrf.GuardedResolver"
+# that answers differently the second time (DNS rebinding) gets nowhere (linkspider/crawl/middlewares/ssrf.py).
+TWISTED_DNS_RESOLVER = "linkspider.crawl.middlewares.ssrf.GuardedResolver"
 # Seconds to wait for DNS when checking where a name points (without a proxy;
 # through a proxy the proxy resolves names and they are not checked here).
 LINKSPIDER_SSRF_DNS_TIMEOUT = 5.0
@@ -141,22 +141,22 @@ LINKSPIDER_TRAP_MAX_SEGMENTS = 8
 URLLENGTH_LIMIT = 1024
 
 ITEM_PIPELINES = {
-    "linkspider.pipelines.ExtractPipeline": 300,
-    "linkspider.pipelines.ScorePipeline": 500,
-    "linkspider.pipelines.StorePipeline": 800,
+    "linkspider.store.pipelines.ExtractPipeline": 300,
+    "linkspider.store.pipelines.ScorePipeline": 500,
+    "linkspider.store.pipelines.StorePipeline": 800,
 }
 
-# On-demand rendering of pages that need JavaScript (linkspider/rendering.py):
+# On-demand rendering of pages that need JavaScript (linkspider/crawl/rendering.py):
 # switches scrapy-playwright's handler on when a browser is found.
 ADDONS = {
-    "linkspider.rendering.RenderAddon": 100,
-    # With REDIS_URL set, this crawl is a worker of a shared crawl (linkspider/distributed.py).
-    "linkspider.distributed.DistributedAddon": 200,
+    "linkspider.crawl.rendering.RenderAddon": 100,
+    # With REDIS_URL set, this crawl is a worker of a shared crawl (linkspider/crawl/distributed.py).
+    "linkspider.crawl.distributed.DistributedAddon": 200,
 }
 
 EXTENSIONS = {
     # A progress line every LINKSPIDER_PROGRESS_INTERVAL seconds, a summary at the end.
-    "linkspider.extensions.Progress": 500,
+    "linkspider.crawl.progress.Progress": 500,
 }
 # Seconds between progress lines in long runs (0: none).
 LINKSPIDER_PROGRESS_INTERVAL = 60
@@ -204,7 +204,7 @@ LINKSPIDER_FLUSH_SECONDS = 5.0
 # the crawl stops (its unwritten pages go to unsaved-*.jsonl beside it).
 LINKSPIDER_DB_TIMEOUT = 30.0
 
-# Prospect score weights: overrides of linkspider.score.DEFAULT_WEIGHTS, where
+# Prospect score weights: overrides of linkspider.score.prospect.DEFAULT_WEIGHTS, where
 # each factor is listed with a comment (relevance 40, write-for-us 25, roundup
 # 25, resources 15, personal email 20, role email 15, active 10, dormant -25,
 # link seller -35, spam words -45, ...). Example: -s 'SCORE_WEIGHTS={"roundup": 35}'.

@@ -36,7 +36,7 @@ from urllib.parse import urlsplit
 from twisted.internet import defer
 from twisted.internet.error import DNSLookupError
 
-from linkspider.middlewares.ssrf import GuardedResolver
+from linkspider.crawl.middlewares.ssrf import GuardedResolver
 
 Answer = Any  # (status, headers, body) or a callable(handler) that answers itself
 
@@ -180,7 +180,7 @@ class HostileWeb:
 
 
 def _is_loopback(host: str) -> bool:
-    from linkspider.middlewares.ssrf import parse_ip
+    from linkspider.crawl.middlewares.ssrf import parse_ip
 
     ip = parse_ip(host)
     return host == "localhost" or (ip is not None and ip.is_loopback)

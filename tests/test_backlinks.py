@@ -6,10 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from linkspider.backlinks import (FORMATS, BacklinkError, competitor_map, intersect, read_backlinks,
-                                  verify_links)
-from linkspider.backlinks.exports import normalise_url, parse_date
-from linkspider.backlinks.verify import unwrap
+from linkspider.discover.backlinks import (
+    FORMATS,
+    BacklinkError,
+    competitor_map,
+    intersect,
+    normalise_url,
+    parse_date,
+    read_backlinks,
+)
+from linkspider.extract.competitor_links import unwrap, verify_links
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "backlinks"
 COMPETITORS = ["nerdfitness.com", "bodybuilding.com"]

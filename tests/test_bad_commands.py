@@ -24,10 +24,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from linkspider.backlinks import BacklinkError, read_backlinks
 from linkspider.cli import main
-from linkspider.niches import NicheError, parse_seed_line, read_seed_file
-from linkspider.store import Store
+from linkspider.discover.backlinks import BacklinkError, read_backlinks
+from linkspider.discover.niches import NicheError, parse_seed_line, read_seed_file
+from linkspider.store.database import Store
 from tests.fakeweb.crawl import ROOT, crawl_env
 from tests.test_store_export import crawl_once
 

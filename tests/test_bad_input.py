@@ -39,7 +39,7 @@ from typing import Any
 
 import pytest
 
-from linkspider.store import Store
+from linkspider.store.database import Store
 from tests.fakeweb.crawl import ROOT
 from tests.hostile import Answer, HostileWeb, html, raw, redirect
 

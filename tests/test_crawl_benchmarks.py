@@ -38,7 +38,7 @@ def test_generated_web_is_complete_and_realistic() -> None:
 def test_sites_have_a_registrable_domain() -> None:
     from _webgen import BenchWeb
 
-    from linkspider.domains import registrable_domain
+    from linkspider.common.domains import registrable_domain
 
     for site in BenchWeb(300, 30).sites:
         assert registrable_domain(f"http://{site.host}/") == site.host

@@ -32,12 +32,17 @@ from tests.fakeweb.crawl import FAST, ROOT, crawl_env, run_crawl
 redis = pytest.importorskip("redis", reason="distributed mode needs `pip install redis scrapy-redis`")
 pytest.importorskip("scrapy_redis", reason="distributed mode needs `pip install redis scrapy-redis`")
 
-from linkspider.distributed import ITEMS_KEY, PROCESSING_KEY, item_from_json, item_to_json  # noqa: E402
-from linkspider.ingest import IngestError, ingest  # noqa: E402
+from linkspider.crawl.distributed import (  # noqa: E402
+    ITEMS_KEY,
+    PROCESSING_KEY,
+    item_from_json,
+    item_to_json,
+)
 from linkspider.items import Discovery, DiscoveryItem, PageItem  # noqa: E402
+from linkspider.store.ingest import IngestError, ingest  # noqa: E402
 
 REDIS_SERVER = shutil.which("redis-server")
-ADDONS = json.dumps({"linkspider.rendering.RenderAddon": 100, "linkspider.distributed.DistributedAddon": 200})
+ADDONS = json.dumps({"linkspider.crawl.rendering.RenderAddon": 100, "linkspider.crawl.distributed.DistributedAddon": 200})
 # Both crawls alike: no re-fetch on purpose (render, retry), scores reproducible.
 SAME = {"RENDER": "never", "RETRY_ENABLED": "False", "LINKSPIDER_TODAY": "2026-12-01"}
 UA = "linkspider/0.1 (+https://github.com/linkspider/linkspider; link-prospecting crawler; obeys robots.txt) {}"
@@ -239,13 +244,13 @@ def test_the_addon_changes_nothing_without_redis_url_and_replaces_the_store_with
     from scrapy.settings import Settings
 
     from linkspider import settings as project
-    from linkspider.distributed import DistributedAddon
+    from linkspider.crawl.distributed import DistributedAddon
 
     plain = Settings()
     plain.setmodule(project, priority="project")
     DistributedAddon().update_settings(plain)
     assert plain.get("SCHEDULER") != "scrapy_redis.scheduler.Scheduler"
-    assert plain.getdict("ITEM_PIPELINES")["linkspider.pipelines.StorePipeline"] == 800
+    assert plain.getdict("ITEM_PIPELINES")["linkspider.store.pipelines.StorePipeline"] == 800
 
     dist = Settings()
     dist.setmodule(project, priority="project")
@@ -255,8 +260,8 @@ def test_the_addon_changes_nothing_without_redis_url_and_replaces_the_store_with
     assert dist.get("DUPEFILTER_CLASS") == "scrapy_redis.dupefilter.RFPDupeFilter"
     assert dist.getbool("SCHEDULER_PERSIST")
     pipelines = dist.getdict("ITEM_PIPELINES")
-    assert pipelines["linkspider.pipelines.StorePipeline"] is None
-    assert pipelines["linkspider.distributed.RedisItemQueuePipeline"] == 800
+    assert pipelines["linkspider.store.pipelines.StorePipeline"] is None
+    assert pipelines["linkspider.crawl.distributed.RedisItemQueuePipeline"] == 800
 
 
 def test_a_killed_ingest_loses_nothing(r: Any, redis_url: str, tmp_path: Path) -> None:

@@ -6,9 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from linkspider.domains import registrable_domain, same_site
-from linkspider.niches import (Blocklist, NicheError, available_niches, load_niche, parse_seed_line,
-                               profile_seeds, read_seed_file)
+from linkspider.common.domains import registrable_domain, same_site
+from linkspider.discover.niches import (
+    Blocklist,
+    NicheError,
+    available_niches,
+    load_niche,
+    parse_seed_line,
+    profile_seeds,
+    read_seed_file,
+)
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -17,10 +18,12 @@ def run(*args: str) -> str:
 
 def test_quality_benchmark_smoke() -> None:
     out = run("benchmarks/extraction_quality.py", "--limit", "20")
-    assert "pages: 20" in out
-    for key in ("emails", "social", "write_for_us", "roundup", "contact_form"):
-        assert key in out
-    assert "precision" in out and "recall" in out and "F1" in out
+    assert "real-dev (20 pages)" in out and "real-test (20 pages)" in out and "synthetic (20 pages)" in out
+    rows = {line.split()[0]: line for line in out.splitlines() if line.strip()}
+    for key in ("emails", "social", "authors", "write_for_us", "roundup", "resources", "contact_page", "contact_form"):
+        assert re.search(r"P \d\.\d\d R \d\.\d\d", rows[key]), rows.get(key)
+    for key in ("write_for_us", "contact_form"):
+        assert re.search(r"F1 \d\.\d\d", rows[key])
 
 
 def test_speed_benchmark_smoke() -> None:

@@ -13,8 +13,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ROOT / "tests" / "fixtures" / "pages"
 KINDS = ("write_for_us", "rejects_guest_posts", "sponsored", "roundup", "resources", "contact_page",

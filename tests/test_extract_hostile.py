@@ -90,7 +90,7 @@ def test_a_page_over_the_size_limit_is_cut_and_says_so() -> None:
 
 
 def test_tokens_longer_than_any_word_are_neither_stemmed_nor_cached() -> None:
-    from linkspider import relevance
+    from linkspider.score import relevance
 
     blob = "q" * 2_000_000
     before = len(relevance._TOKEN_CACHE)

@@ -1,6 +1,6 @@
 """Extraction in worker processes: the same facts as in the crawl process, and hostile pages contained.
 
-Every test starts real worker processes (``python -m linkspider.extract_pool``)
+Every test starts real worker processes (``python -m linkspider.crawl.workers``)
 and checks, by PID, that they are gone afterwards.
 """
 
@@ -17,10 +17,16 @@ from scrapy import Request
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
-from linkspider.extract_pool import (ExtractionError, ExtractionTimeout, ExtractorPool, PoolUnavailable, WorkerDied,
-                                     page_facts)
+from linkspider.crawl.middlewares.extract import ExtractMiddleware, worker_count
+from linkspider.crawl.workers import (
+    ExtractionError,
+    ExtractionTimeout,
+    ExtractorPool,
+    PoolUnavailable,
+    WorkerDied,
+    page_facts,
+)
 from linkspider.items import PageItem
-from linkspider.middlewares.extract import ExtractMiddleware, worker_count
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 HELPER = "tests.extract_pool_helpers:misbehaving"
@@ -232,7 +238,7 @@ def test_without_workers_pages_are_extracted_in_the_crawl_process() -> None:
 
 def test_an_extractor_bug_in_the_crawl_process_keeps_the_page_and_says_so_once(
         monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
-    import linkspider.middlewares.extract as extract_mw
+    import linkspider.crawl.middlewares.extract as extract_mw
 
     def broken(*args: Any) -> dict[str, Any]:
         raise ZeroDivisionError("a bug")
@@ -253,7 +259,7 @@ def test_in_the_crawl_process_a_page_that_never_finishes_is_left_behind_at_the_t
     the pages after it are extracted by a fresh thread, and the crawl process is never stuck on it."""
     import threading
 
-    import linkspider.middlewares.extract as extract_mw
+    import linkspider.crawl.middlewares.extract as extract_mw
 
     release = threading.Event()
 

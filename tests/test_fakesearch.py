@@ -17,9 +17,17 @@ from urllib.parse import parse_qs, quote, urlencode, urlsplit
 import pytest
 from parsel import Selector
 
-from linkspider.domains import registrable_domain
-from tests.fakeweb import BRAVE_API_KEY, GOOGLE_API_KEY, GOOGLE_CSE_ID, SEARCH_HOSTS, FakeWebServer, SearchIndex, \
-    build_web, parse_query
+from linkspider.common.domains import registrable_domain
+from tests.fakeweb import (
+    BRAVE_API_KEY,
+    GOOGLE_API_KEY,
+    GOOGLE_CSE_ID,
+    SEARCH_HOSTS,
+    FakeWebServer,
+    SearchIndex,
+    build_web,
+    parse_query,
+)
 from tests.fakeweb.__main__ import main as fakeweb_main
 from tests.fakeweb.search import FAILURE_MODES, SearchService, snippet
 

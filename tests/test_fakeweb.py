@@ -17,16 +17,16 @@ import socket
 import subprocess
 import sys
 import time
-from datetime import date
 import urllib.error
 import urllib.request
+from datetime import date
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
 import pytest
 
-from linkspider.domains import registrable_domain
+from linkspider.common.domains import registrable_domain
 from tests.fakeweb import FakeWebServer, Page, build_web
 
 ROOT = Path(__file__).resolve().parents[1]

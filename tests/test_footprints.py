@@ -7,8 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from linkspider.footprints import (ALL_OPERATORS, KINDS, FootprintError, available_kinds, build_queries,
-                                   check_template, fill_template, load_footprints, niche_footprints, rewrite_query)
+from linkspider.discover.footprints import (
+    ALL_OPERATORS,
+    KINDS,
+    FootprintError,
+    available_kinds,
+    build_queries,
+    check_template,
+    fill_template,
+    load_footprints,
+    niche_footprints,
+    rewrite_query,
+)
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 BASIC = {"quotes", "minus", "site"}  # what every backend understands

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from linkspider.linkrank import rank_link, rank_links
+from linkspider.crawl.linkrank import rank_link, rank_links
 
 
 def test_contact_and_write_for_us_links_come_first() -> None:

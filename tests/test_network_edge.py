@@ -240,7 +240,7 @@ def test_crawl_delay_spaces_a_sites_requests_and_a_greedy_one_gets_few_pages(
 
 
 def find_browser() -> str | None:
-    from linkspider.rendering import find_browser as find
+    from linkspider.crawl.rendering import find_browser as find
 
     return find()
 
@@ -300,7 +300,7 @@ def test_the_browser_cannot_be_rebound_to_loopback_either(tmp_path: Path) -> Non
     host-resolver rule plays that DNS server). With no proxy configured, Chromium's requests go through
     the crawl's own checked path: the page renders, the canary gets nothing. The control, with
     LINKSPIDER_ALLOW_PRIVATE, shows the browser would have reached it."""
-    from linkspider.rendering import CHROMIUM_ARGS
+    from linkspider.crawl.rendering import CHROMIUM_ARGS
 
     canary, site = Canary(), Canary()
     try:

@@ -5,8 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 from linkspider.extract import extract_page
-from linkspider.relevance import NicheQuery, PageRelevance, page_relevance, site_relevance
-from linkspider.score import best_emails, score_site
+from linkspider.score.prospect import best_emails, score_site
+from linkspider.score.relevance import (
+    NicheQuery,
+    PageRelevance,
+    page_relevance,
+    site_relevance,
+)
 
 FITNESS = NicheQuery.from_profile({"fitness": 1.0, "workout": 1.0, "strength training": 1.0, "gym": 0.8},
                                   ["casino", "payday loan"])

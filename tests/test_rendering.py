@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from linkspider.rendering import find_browser, needs_render, worth_rendering
+from linkspider.crawl.rendering import find_browser, needs_render, worth_rendering
 from tests.conftest import CrawlResult, run_crawl
 
 pytestmark = pytest.mark.skipif(find_browser() is None, reason="needs a Chromium (.ci/run installs Debian's)")

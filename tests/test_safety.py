@@ -28,31 +28,31 @@ from scrapy.http import Headers
 from scrapy.settings import Settings
 from scrapy.signalmanager import SignalManager
 
-from linkspider.middlewares.limits import (
+from linkspider.crawl.middlewares.limits import (
     NonHtmlStopMiddleware,
     SiteRequestCapMiddleware,
     TrapFilterMiddleware,
     has_ignored_extension,
     non_html_type,
 )
-from linkspider.middlewares.ssrf import (
+from linkspider.crawl.middlewares.ssrf import (
     RequestRefused,
     SSRFGuardMiddleware,
-    browser_abort_request,
     parse_ip,
     refusal_for_addresses,
     static_refusal,
 )
-from linkspider.traps import is_trap_url
+from linkspider.crawl.rendering import browser_abort_request
+from linkspider.crawl.traps import is_trap_url
 from tests.fakeweb.crawl import PROXY_VARS, ROOT, run_crawl
 from tests.hostile import Canary, HostileWeb
 
 DOWNLOADER_MWS = {
-    "linkspider.middlewares.ssrf.SSRFGuardMiddleware": 60,
-    "linkspider.middlewares.limits.SiteRequestCapMiddleware": 110,
-    "linkspider.middlewares.limits.NonHtmlStopMiddleware": 120,
+    "linkspider.crawl.middlewares.ssrf.SSRFGuardMiddleware": 60,
+    "linkspider.crawl.middlewares.limits.SiteRequestCapMiddleware": 110,
+    "linkspider.crawl.middlewares.limits.NonHtmlStopMiddleware": 120,
 }
-SPIDER_MWS = {"linkspider.middlewares.limits.TrapFilterMiddleware": 810}
+SPIDER_MWS = {"linkspider.crawl.middlewares.limits.TrapFilterMiddleware": 810}
 WIRED = {"DOWNLOADER_MIDDLEWARES": json.dumps(DOWNLOADER_MWS), "SPIDER_MIDDLEWARES": json.dumps(SPIDER_MWS),
          "RENDER": "never", "URLLENGTH_LIMIT": "1024"}
 
@@ -164,7 +164,7 @@ def guard(**settings: Any) -> SSRFGuardMiddleware:
 def test_guard_refuses_with_ignore_request_logs_once_per_host_and_counts(
         no_proxy_env: None, caplog: pytest.LogCaptureFixture) -> None:
     mw = guard()
-    with caplog.at_level("DEBUG", logger="linkspider.middlewares.ssrf"):
+    with caplog.at_level("DEBUG", logger="linkspider.crawl.middlewares.ssrf"):
         for path in ("/a", "/b"):
             with pytest.raises(IgnoreRequest) as info:
                 run(mw.process_request(Request(f"http://10.0.0.5{path}")))
@@ -373,7 +373,7 @@ def test_site_request_cap(no_proxy_env: None, caplog: pytest.LogCaptureFixture) 
     for _ in range(10):
         mw.process_request(Request("https://searx.example.org/search?q=x"))
     mw.process_request(Request("https://other.co.uk/"))
-    with caplog.at_level("WARNING", logger="linkspider.middlewares.limits"):
+    with caplog.at_level("WARNING", logger="linkspider.crawl.middlewares.limits"):
         for host in ("shop.blog.com", "blog.com"):
             with pytest.raises(RequestRefused) as info:
                 mw.process_request(Request(f"https://{host}/more"))
@@ -490,7 +490,7 @@ def test_redirects_to_private_addresses_never_reach_the_listener(
            (f"refusing http://127.0.0.1:{port}/entry: 127.0.0.1 is a loopback address "
             "(set LINKSPIDER_ALLOW_PRIVATE=True to allow)") in log
     # Once per host from the guard (the site walk's errback adds its own "could not fetch" line).
-    assert len(re.findall(r"\[linkspider\.middlewares\.ssrf\] WARNING: refusing http://127\.0\.0\.1:", log)) == 1
+    assert len(re.findall(r"\[linkspider\.crawl\.middlewares\.ssrf\] WARNING: refusing http://127\.0\.0\.1:", log)) == 1
     assert f"refusing http://2130706433:{port}/write-for-us: 2130706433 (127.0.0.1) is a loopback address" in log
     assert f"refusing http://localhost:{port}/team: localhost is a local host name" in log
     assert stat(log, "linkspider/ssrf/refused") == 6, log[-2500:]

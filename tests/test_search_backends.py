@@ -15,10 +15,20 @@ import pytest
 from scrapy.http import HtmlResponse, Request, TextResponse
 from scrapy.settings import Settings
 
-from linkspider.search import (DEFAULTS, BraveBackend, DuckDuckGoBackend, FileBackend, GoogleBackend,
-                               SearchBlocked, SearchConfigError, SearchError, SearchResponseError,
-                               SearXNGBackend, get_backend)
-from linkspider.search.duckduckgo import unwrap
+from linkspider.discover.search import (
+    DEFAULTS,
+    BraveBackend,
+    DuckDuckGoBackend,
+    FileBackend,
+    GoogleBackend,
+    SearchBlocked,
+    SearchConfigError,
+    SearchError,
+    SearchResponseError,
+    SearXNGBackend,
+    get_backend,
+)
+from linkspider.discover.search.duckduckgo import unwrap
 
 SERP = Path(__file__).resolve().parent / "fixtures" / "serp"
 GOOGLE_KEY = "AIzaSyTEST-secret-key-0123456789"
@@ -331,7 +341,7 @@ def test_google_errors_are_classified_without_leaking_the_key(caplog: pytest.Log
 
 
 def test_scrapy_log_lines_are_scrubbed(caplog: pytest.LogCaptureFixture) -> None:
-    from linkspider.redact import install_log_redaction
+    from linkspider.common.redact import install_log_redaction
 
     install_log_redaction()
     request = google().request("x")

@@ -220,10 +220,10 @@ def test_a_site_first_met_through_one_of_its_articles_gets_a_second_look_from_a_
     from scrapy.http import HtmlResponse
     from scrapy.utils.test import get_crawler
 
-    from linkspider.extract_pool import page_facts
+    from linkspider.crawl.spiders.searching import RoundupsSpider
+    from linkspider.crawl.workers import page_facts
+    from linkspider.discover.search.base import SearchResult
     from linkspider.items import Discovery, DiscoveryItem, PageItem
-    from linkspider.search.base import SearchResult
-    from linkspider.spiders.search import RoundupsSpider
     from tests.extract_support import PAGES, labels
 
     crawler = get_crawler(RoundupsSpider, settings_dict={

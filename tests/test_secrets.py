@@ -32,12 +32,12 @@ import scrapy
 from scrapy.utils.request import fingerprint
 from scrapy.utils.test import get_crawler
 
-from linkspider.checkpoint import CheckpointError, request_record, restore
+from linkspider.common.redact import install_log_redaction, redact, register_secret
+from linkspider.crawl.checkpoint import CheckpointError, request_record, restore
+from linkspider.crawl.spiders.searching import GuestPostsSpider
+from linkspider.crawl.spiders.seeds import SeedsSpider
 from linkspider.items import Discovery
-from linkspider.redact import install_log_redaction, redact, register_secret
-from linkspider.spiders.search import GuestPostsSpider
-from linkspider.spiders.seeds import SeedsSpider
-from linkspider.store import Store
+from linkspider.store.database import Store
 from tests.conftest import run_crawl
 from tests.fakeweb import SEARCH_HOSTS
 from tests.fakeweb.crawl import FAST, ROOT, crawl_env
@@ -133,7 +133,12 @@ def test_a_site_sees_at_most_an_origin_as_referer_and_a_search_result_none() -> 
 def test_searxng_credentials_leave_the_url_for_a_header_and_a_refusal_says_so() -> None:
     from scrapy.http import TextResponse
 
-    from linkspider.search import SearchBlocked, SearchConfigError, SearXNGBackend, get_backend
+    from linkspider.discover.search import (
+        SearchBlocked,
+        SearchConfigError,
+        SearXNGBackend,
+        get_backend,
+    )
 
     backend = SearXNGBackend(f"https://searx:{SEARX_PASSWORD}@searx.example/search")
     request = backend.request("fitness")

@@ -133,8 +133,9 @@ def test_robots_txt_outcomes_of_the_planted_sites(first_crawl: CrawlResult, fake
     slow = by_tag["crawl_delay"]
     # Scrapy's own requests (a page rendered in Chromium loads its scripts itself, as a browser does).
     times = [h.at for h in site_hits(fakeweb, slow) if h.host == slow["host"] and h.user_agent.startswith("linkspider")]
-    # Unpaced, this site's pages would come a few milliseconds apart (the delay counts from each answer).
-    assert len(times) >= 4 and min(b - a for a, b in zip(times, times[1:])) >= slow["crawl_delay"] * 0.95, times
+    # Unpaced, this site's pages would come a few milliseconds apart (the delay counts from each answer);
+    # the server logs a request when a thread of the busy test process gets to it: some slack for that.
+    assert len(times) >= 4 and min(b - a for a, b in zip(times, times[1:])) >= slow["crawl_delay"] * 0.8, times
 
 
 def test_blocklisted_platforms_never_appear(first_crawl: CrawlResult, manifest: dict[str, Any],

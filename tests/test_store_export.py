@@ -12,10 +12,10 @@ import pytest
 from click.testing import CliRunner
 
 from linkspider.cli import main
-from linkspider.export import defuse, prospect_row, write_rows
 from linkspider.items import Discovery, PageItem
-from linkspider.score import score_site
-from linkspider.store import ProspectFilter, Store, StoreError
+from linkspider.score.prospect import score_site
+from linkspider.store.database import ProspectFilter, Store, StoreError
+from linkspider.store.export import defuse, prospect_row, write_rows
 
 
 def page(url: str, domain: str, *, home: bool = False, **facts) -> PageItem:

@@ -19,12 +19,11 @@ file extensions, no placeholders, no hashes).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, Iterable
 from urllib.parse import unquote
 
-from functools import lru_cache
-
-from linkspider.domains import has_known_suffix as _has_known_suffix
+from linkspider.common.domains import has_known_suffix as _has_known_suffix
 
 from .html import Page, site_of
 

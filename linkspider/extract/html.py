@@ -24,7 +24,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 from lxml import html as lxml_html
 
-from linkspider.domains import hostname, registrable_domain
+from linkspider.common.domains import hostname, registrable_domain
 
 #: Pages larger than this are cut before parsing: the facts we look for are in
 #: the first few hundred KB, and parsing cost grows linearly with size.

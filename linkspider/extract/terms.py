@@ -9,8 +9,9 @@ is what the database stores per page instead of the page itself.
 
 from __future__ import annotations
 
+from linkspider.score.relevance import term_counts, top_terms
+
 from .html import Page
-from linkspider.relevance import term_counts, top_terms
 
 
 def page_terms(page: Page) -> tuple[dict[str, int], int]:

@@ -8,7 +8,15 @@ The same server answers as fake search engines over this web (``search.py``).
 
 from .generate import FakeWeb, build_web
 from .model import Page, Redirect, Site
-from .search import BRAVE_API_KEY, GOOGLE_API_KEY, GOOGLE_CSE_ID, SEARCH_HOSTS, SearchIndex, SearchResult, parse_query
+from .search import (
+           BRAVE_API_KEY,
+           GOOGLE_API_KEY,
+           GOOGLE_CSE_ID,
+           SEARCH_HOSTS,
+           SearchIndex,
+           SearchResult,
+           parse_query,
+)
 from .server import FakeWebServer, Hit
 
 __all__ = ["BRAVE_API_KEY", "FakeWeb", "FakeWebServer", "GOOGLE_API_KEY", "GOOGLE_CSE_ID", "Hit", "Page", "Redirect",

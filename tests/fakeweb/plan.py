@@ -14,10 +14,20 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from linkspider.domains import registrable_domain
+from linkspider.common.domains import registrable_domain
 
-from .vocab import FIRST_NAMES, GENERIC_TOPICS, LAST_NAMES, NAME_PARTS, NICHES, SITE_COUNTS, SPAM_TITLES, SUFFIXES, \
-    TITLE_TEMPLATES, VOCAB
+from .vocab import (
+    FIRST_NAMES,
+    GENERIC_TOPICS,
+    LAST_NAMES,
+    NAME_PARTS,
+    NICHES,
+    SITE_COUNTS,
+    SPAM_TITLES,
+    SUFFIXES,
+    TITLE_TEMPLATES,
+    VOCAB,
+)
 
 # One entry per planted fitness site (index = position among fitness sites; the
 # first 30 are in the seed list). Keys: enc (email encoding, None = no email),

@@ -118,7 +118,7 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qs, quote, quote_plus, urlsplit
 from urllib.robotparser import RobotFileParser
 
-from linkspider.domains import registrable_domain
+from linkspider.common.domains import registrable_domain
 
 from .model import Page
 

@@ -21,13 +21,19 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-from linkspider.domains import registrable_domain
+from linkspider.common.domains import registrable_domain
 
 from .generate import FakeWeb, build_web
 from .model import Page, Redirect
-from .search import DIRECT_PREFIXES, ENDPOINTS, SEARCH_HOSTS, SearchFailures, SearchIndex, SearchRequest, \
-    SearchService
-
+from .search import (
+    DIRECT_PREFIXES,
+    ENDPOINTS,
+    SEARCH_HOSTS,
+    SearchFailures,
+    SearchIndex,
+    SearchRequest,
+    SearchService,
+)
 
 # Addressed to the proxy itself: a real site never sees them.
 _PROXY_HEADERS = {"proxy-authorization", "proxy-connection"}

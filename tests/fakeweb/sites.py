@@ -16,10 +16,32 @@ from urllib.parse import parse_qs, quote
 
 from .model import Page, Site
 from .plan import ACTIVE_DAYS, BB, COMPETITORS, FITNESS_PLANTS, NF, TODAY, Plan, Post
-from .render import CDN_CGI, ICON_SVG, Chrome, contact_form, esc, jsonld, js_contact_script, js_email_script, layout, \
-    obfuscate, share_buttons, spa_document
-from .vocab import COOKIE_TEXT, FOREIGN, NAV_ABOUT, NAV_CONTACT, NAV_WFU, OFFNICHE_PASSAGES, SENTENCES, SPAM_DOMAINS, \
-    SPAM_SENTENCES, VOCAB
+from .render import (
+    CDN_CGI,
+    ICON_SVG,
+    Chrome,
+    contact_form,
+    esc,
+    js_contact_script,
+    js_email_script,
+    jsonld,
+    layout,
+    obfuscate,
+    share_buttons,
+    spa_document,
+)
+from .vocab import (
+    COOKIE_TEXT,
+    FOREIGN,
+    NAV_ABOUT,
+    NAV_CONTACT,
+    NAV_WFU,
+    OFFNICHE_PASSAGES,
+    SENTENCES,
+    SPAM_DOMAINS,
+    SPAM_SENTENCES,
+    VOCAB,
+)
 
 UI = {
     "en": {"home": "Home", "about": None, "about_path": "/about/", "contact": None, "contact_path": None,

@@ -1,0 +1,1 @@
+"""Working the list night after night: nightly plans."""

@@ -1,0 +1,156 @@
+"""``linkspider nightly``: run a plan of crawls one after another, resume what a kill cut off, digest.
+
+The plan (``seeds/nightly.toml`` by default)::
+
+    [defaults]                       # for every niche below (all optional)
+    spiders = ["roundups", "guestposts", "seeds"]
+    max_queries = 40                 # -a max_queries for the search spiders
+    max_pages = 2
+    snowball = true                  # -a snowball=1 for every spider
+    settings = { SEARCH_BACKEND = "searxng", RECRAWL_AFTER_DAYS = 7 }
+
+    [[niche]]
+    name = "fitness"
+    spiders = ["roundups", "seeds"]  # overrides the default
+    seeds = "my-fitness-list.txt"    # -a seeds= for the seeds spider
+    settings = { SITE_PAGE_BUDGET = 16 }
+
+Each crawl is a ``scrapy crawl`` subprocess with ``LINKSPIDER_JOB=<niche>-<spider>``
+and the plan's settings in its environment (``LINKSPIDER_CRAWL_SETTINGS``, see
+``linkspider/crawl/commands/crawl.py``), not on its command line, which ``ps`` shows
+to every user of the machine:
+its frontier is checkpointed in the database (see ``linkspider/crawl/checkpoint.py``),
+so a crawl cut off by a reboot or ``kill -9`` resumes where it stopped on the
+next night instead of starting over. Its log goes to
+``output/jobs/<niche>-<spider>/crawl.log``. At the end: a digest of the new
+and changed prospects since the night started.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable
+
+from linkspider.common.inputs import InputError, read_text
+from linkspider.common.redact import redact_setting
+from linkspider.crawl.commands.crawl import SETTINGS_ENV
+from linkspider.discover.niches import NicheError, check_niche_name
+
+SEARCH_SPIDERS = {"roundups", "guestposts"}
+KNOWN_SPIDERS = {"roundups", "guestposts", "seeds", "competitors"}
+
+
+class PlanError(InputError):
+    """A nightly plan that cannot be run; the message names the file and the problem."""
+
+
+@dataclass
+class Step:
+    niche: str
+    spider: str
+    args: dict[str, str] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def job(self) -> str:
+        return f"{self.niche}-{self.spider}"
+
+
+def load_plan(path: Path) -> list[Step]:
+    """The steps of a plan file, in order."""
+    if not path.exists():
+        raise PlanError(f"no nightly plan at {path} (see the README, 'Overnight crawls')")
+    try:
+        data = tomllib.loads(read_text(path, "nightly plan"))
+    except InputError as exc:
+        raise PlanError(str(exc)) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise PlanError(f"{path}: not a valid plan: {exc}") from exc
+    defaults = data.get("defaults", {})
+    niches = data.get("niche", [])
+    if not isinstance(niches, list) or not niches:
+        raise PlanError(f"{path}: no [[niche]] sections")
+    steps = []
+    for number, entry in enumerate(niches, 1):
+        merged = {**defaults, **entry, "settings": {**defaults.get("settings", {}), **entry.get("settings", {})}}
+        name = merged.get("name")
+        if not name:
+            raise PlanError(f"{path}: [[niche]] number {number} has no name")
+        try:
+            check_niche_name(name)  # it names the job's folder under --jobs-dir
+        except NicheError as exc:
+            raise PlanError(f"{path}: [[niche]] number {number}: {exc}") from exc
+        spiders = merged.get("spiders", ["roundups", "guestposts", "seeds"])
+        unknown = [s for s in spiders if s not in KNOWN_SPIDERS]
+        if unknown:
+            raise PlanError(f"{path}: niche {name!r}: unknown spider(s) {unknown}; use {sorted(KNOWN_SPIDERS)}")
+        for spider in spiders:
+            args: dict[str, str] = {"niche": name}
+            if spider in SEARCH_SPIDERS:
+                for key in ("max_queries", "max_pages"):
+                    if key in merged:
+                        args[key] = str(merged[key])
+            if "snowball" in merged:
+                args["snowball"] = "1" if merged["snowball"] else "0"
+            if spider == "seeds" and merged.get("seeds"):
+                args["seeds"] = str(merged["seeds"])
+            if spider == "competitors":
+                if not merged.get("backlinks"):
+                    raise PlanError(f"{path}: niche {name!r}: the competitors spider needs backlinks = [...]")
+                exports = merged["backlinks"]
+                args["backlinks"] = ",".join(exports if isinstance(exports, list) else [exports])
+            steps.append(Step(name, spider, args, dict(merged["settings"])))
+    return steps
+
+
+@dataclass
+class StepResult:
+    step: Step
+    returncode: int
+    seconds: float
+    log: Path
+
+
+def run_step(step: Step, db: Path, jobs_dir: Path, env: dict[str, str] | None = None) -> StepResult:
+    """One ``scrapy crawl`` of the plan, checkpointed under its job name, logged to its job folder."""
+    folder = jobs_dir / step.job
+    folder.mkdir(parents=True, exist_ok=True)
+    log = folder / "crawl.log"
+    cmd = [sys.executable, "-m", "scrapy", "crawl", step.spider]
+    for key, value in step.args.items():
+        cmd += ["-a", f"{key}={value}"]
+    cmd += ["-s", f"LINKSPIDER_JOB={step.job}", "-s", f"LINKSPIDER_DB={db}"]
+    env = {**(env or os.environ), SETTINGS_ENV: json.dumps(step.settings)}
+    shown = ", ".join(f"{key}={redact_setting(key, value)}" for key, value in step.settings.items())
+    started = time.monotonic()
+    with log.open("a", encoding="utf-8") as fh:
+        fh.write(f"\n=== {time.strftime('%Y-%m-%d %H:%M:%S')} {' '.join(cmd[1:])}"
+                 + (f" (plan settings, by environment: {shown})" if shown else "") + "\n")
+        fh.flush()
+        proc = subprocess.run(cmd, stdout=fh, stderr=subprocess.STDOUT, env=env)
+    return StepResult(step, proc.returncode, time.monotonic() - started, log)
+
+
+def digest_name(today: date | None = None) -> str:
+    return (today or date.today()).isoformat()
+
+
+def run_plan(steps: list[Step], db: Path, jobs_dir: Path, echo: Callable[[str], None],
+             describe: Callable[[Step], str], env: dict[str, str] | None = None) -> list[StepResult]:
+    """Run every step, even after one fails; ``describe`` summarises a finished step."""
+    results = []
+    for number, step in enumerate(steps, 1):
+        echo(f"[{number}/{len(steps)}] {step.spider} for {step.niche} (job {step.job}) ...")
+        result = run_step(step, db, jobs_dir, env)
+        results.append(result)
+        status = "ok" if result.returncode == 0 else f"FAILED (exit {result.returncode}, see {result.log})"
+        echo(f"[{number}/{len(steps)}] {step.job}: {status} in {result.seconds:.0f} s; {describe(step)}")
+    return results

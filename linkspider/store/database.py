@@ -1,0 +1,710 @@
+"""The SQLite database: its schema and every read and write of it.
+
+This is the only module that speaks SQL (through sqlite-utils). One row per
+*site* (registrable domain) in ``sites``; what the crawl saw hangs off it in
+``pages``, ``contacts``, ``signals`` and ``discoveries``; each crawl is a row
+of ``runs``. Writes are upserts keyed so that re-running a crawl never
+duplicates a row, and the columns a person fills in (``status``, ``notes``)
+are never written by a crawl. Every URL and message it writes passes through
+:func:`linkspider.common.redact.redact` first: a key or password in one never reaches
+the file (nor its WAL).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, TypeVar
+
+import sqlite_utils
+
+from linkspider.common.redact import redact
+from linkspider.items import Discovery, DiscoveryItem, FrontierItem, PageItem, QueryItem
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+OUTREACH_STATUSES = ("new", "contacted", "replied", "won", "rejected", "blocked")
+
+# Page kinds the extractors decide, as signal kinds in the database.
+SIGNAL_KINDS = {
+    "is_write_for_us": "write_for_us",
+    "is_roundup": "roundup",
+    "is_resources": "resources",
+    "is_sponsored": "sponsored",
+    "rejects_guest_posts": "rejects_guest_posts",
+    "is_contact_page": "contact_page",
+    "is_about_page": "about_page",
+}
+
+# table -> (columns, primary key, defaults). New columns are added to existing
+# databases on open; nothing is ever dropped.
+SCHEMA: dict[str, tuple[dict[str, type], str, dict[str, Any]]] = {
+    "sites": ({
+        "domain": str, "niche": str, "home_url": str, "title": str,
+        "first_seen": str, "last_seen": str, "last_crawled": str,
+        "pages_crawled": int, "last_error": str,
+        "score": int, "score_why": str,
+        "score_guestpost": int, "score_roundup": int, "score_resources": int,
+        "relevance": float, "niche_pages": int, "last_post": str, "competitors_linked": str,
+        "status": str, "notes": str, "status_changed": str,
+    }, "domain", {"status": "new", "notes": "", "pages_crawled": 0, "score": 0, "score_why": ""}),
+    "pages": ({
+        "url": str, "domain": str, "status": int, "error": str, "title": str,
+        "kinds": str, "published": str, "depth": int, "fetched_at": str,
+        # The page's text profile: its commonest stemmed terms (not the page),
+        # its BM25 against the niche and against the niche's negative keywords.
+        "words": int, "terms": str, "relevance": float, "negative": float, "outbound_domains": int,
+        # What was done to read the page ("cut at 2,000,000 characters", "3 control characters removed",
+        # "extraction stopped after EXTRACT_TIMEOUT"): empty for most pages.
+        "notes": str,
+    }, "url", {}),
+    "contacts": ({
+        "id": str, "domain": str, "kind": str, "value": str, "source_url": str,
+        "detail": str, "own_domain": int, "role": int, "first_seen": str, "last_seen": str,
+    }, "id", {}),
+    "signals": ({
+        "id": str, "domain": str, "kind": str, "url": str, "evidence": str,
+        "first_seen": str, "last_seen": str,
+    }, "id", {}),
+    "discoveries": ({
+        "id": str, "domain": str, "niche": str, "source": str, "detail": str,
+        "backend": str, "rank": int, "snippet": str, "first_seen": str,
+    }, "id", {}),
+    # Links from a prospect's page to a competitor: seen by any crawl, or
+    # imported from a backlink export and verified (present/nofollow/.../gone).
+    "competitor_links": ({
+        "id": str, "domain": str, "page_url": str, "competitor": str, "target_url": str,
+        "anchor": str, "rel": str, "status": str, "source": str,
+        "first_seen": str, "last_checked": str,
+    }, "id", {}),
+    # The crawl's checkpoint (linkspider/crawl/checkpoint.py): requests of a job still
+    # pending (`request`: a JSON record), and done; cleared when the job finishes.
+    "frontier": ({
+        "key": str, "job": str, "site": str, "url": str, "state": str, "request": str,
+        "added": str, "done_at": str,
+        # 1 when the request spends a page of its site's budget; 0 for a browser render of a page
+        # already fetched and for the http:// retry of an https:// entry that failed to connect.
+        "spends": int,
+    }, "key", {}),
+    # Search queries sent, for REQUERY_AFTER_DAYS.
+    "queries": ({
+        "id": str, "niche": str, "backend": str, "query": str, "kind": str,
+        "first_sent": str, "last_sent": str, "results": int,
+    }, "id", {}),
+    # Never contact: a domain or an email, for every niche ("") or one niche.
+    "do_not_contact": ({
+        "id": str, "value": str, "niche": str, "note": str, "added": str,
+    }, "id", {}),
+    "runs": ({
+        "id": int, "spider": str, "niche": str, "args": str, "started": str,
+        "finished": str, "outcome": str, "stats": str,
+    }, "id", {}),
+}
+INDEXES = [("pages", ["domain"]), ("contacts", ["domain"]), ("signals", ["domain"]),
+           ("discoveries", ["domain"]), ("discoveries", ["niche"]), ("competitor_links", ["domain"]),
+           ("competitor_links", ["competitor"]), ("frontier", ["job", "state"])]
+
+
+class StoreError(RuntimeError):
+    """The database cannot be opened or written; the message says why and what to do."""
+
+
+def now_iso() -> str:
+    """UTC, always with milliseconds: timestamps compare as strings, and a digest's
+    "since" must tell apart rows written in the same second before and after it."""
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def _is_read_only(exc: sqlite3.Error) -> bool:
+    """SQLite could not write the file (read-only file, folder or medium)."""
+    return getattr(exc, "sqlite_errorname", "").startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN"))
+
+
+def _while_busy(statement: Callable[[], Any], timeout: float) -> None:
+    """Run ``statement``, again while SQLite answers plain SQLITE_BUSY, for up to ``timeout`` seconds.
+
+    Switching a new database to WAL while another process does the same is
+    refused at once, without SQLite's busy handler: two crawls started
+    together on a new database would fail with "locked" instead of waiting.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            statement()
+            return
+        except sqlite3.OperationalError as exc:
+            if getattr(exc, "sqlite_errorname", "") != "SQLITE_BUSY" or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.05)
+
+
+def _explain(path: Path, exc: sqlite3.Error) -> str:
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return (f"database {path} is locked by another process (another crawl or an open "
+                f"editor?); close it or use -s LINKSPIDER_DB=... for this run")
+    if "readonly" in text or "read-only" in text:
+        return f"database {path} is read-only; check its permissions or choose another path"
+    if "disk" in text and "full" in text:
+        return f"disk full while writing {path}; free space and run again"
+    if "not a database" in text or "malformed" in text:
+        return f"{path} is not a linkspider SQLite database ({text})"
+    return f"database {path}: {text}"
+
+
+@dataclass
+class ProspectFilter:
+    """What ``linkspider export`` and ``report`` select."""
+
+    niche: str | None = None
+    min_score: int | None = None
+    signals: list[str] = field(default_factory=list)  # all must be present
+    has_email: bool = False
+    statuses: list[str] = field(default_factory=list)  # empty: any status not excluded
+    exclude_statuses: list[str] = field(default_factory=list)
+    exclude_do_not_contact: bool = True
+    new_since: str | None = None  # first seen at or after this ISO time
+    changed_since: str | None = None  # older sites with a new pitch signal since
+    limit: int | None = None
+
+
+def _reported(method: Callable[..., T]) -> Callable[..., T]:
+    """A Store method whose SQLite errors become StoreError with a message a person can act on."""
+    @functools.wraps(method)
+    def wrapper(self: Store, *args: Any, **kwargs: Any) -> T:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as exc:
+            raise StoreError(_explain(self.path, exc)) from exc
+    return wrapper
+
+
+class Store:
+    """An open linkspider database. Create with ``Store(path)``; close with ``close()``.
+
+    ``reading=True`` is for commands that only read (export, report): a
+    database file they may not write is opened read-only instead of refused.
+    """
+
+    def __init__(self, path: str | Path, *, timeout: float = 30.0, reading: bool = False) -> None:
+        self.path = Path(path)
+        self.read_only = False
+        # A reading command on a file it may not write: read-only, or immutable
+        # when not even the WAL index beside it can be created (read-only folder).
+        modes = ("", "mode=ro", "immutable=1") if reading else ("",)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            for mode in modes:
+                try:
+                    self._connect(timeout, mode)
+                    break
+                except sqlite3.OperationalError as exc:
+                    if mode == modes[-1] or not _is_read_only(exc):
+                        raise
+        except sqlite3.Error as exc:
+            raise StoreError(_explain(self.path, exc)) from exc
+        except OSError as exc:
+            raise StoreError(f"cannot open database {self.path}: {exc}") from exc
+
+    def _connect(self, timeout: float, mode: str) -> None:
+        if mode:
+            conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?{mode}", uri=True, timeout=timeout)
+        else:
+            conn = sqlite3.connect(str(self.path), timeout=timeout)
+        self.db, self.read_only = sqlite_utils.Database(conn), bool(mode)
+        try:
+            if not mode:
+                # WAL lets `linkspider export` read while a crawl writes.
+                _while_busy(lambda: self.db.execute("PRAGMA journal_mode=WAL"), timeout)
+                self.db.execute("PRAGMA synchronous=NORMAL")
+            self.ensure_schema()
+        except BaseException:
+            conn.close()
+            raise
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------ schema
+    def ensure_schema(self) -> None:
+        """Create missing tables, columns and indexes (older databases keep their rows).
+
+        One IMMEDIATE transaction: two crawls opening a new database at once
+        take turns (the second waits for the busy timeout) instead of racing to
+        create the same tables, which SQLite answers with "locked" at once.
+        """
+        missing = self._schema_missing()
+        if not missing:
+            return
+        if self.read_only:
+            raise StoreError(f"database {self.path} is read-only and lacks what this linkspider needs "
+                             f"({', '.join(missing[:3])}); make it writable once so linkspider can add it")
+        with self.db.conn:
+            self.db.execute("BEGIN IMMEDIATE")
+            for name, (columns, pk, defaults) in SCHEMA.items():
+                table = self.db[name]
+                if not table.exists():
+                    table.create(columns, pk=pk, defaults=defaults, not_null=set(defaults) & {"status"})
+                    continue
+                have = set(table.columns_dict)
+                for column, kind in columns.items():
+                    if column not in have:
+                        table.add_column(column, kind, not_null_default=defaults.get(column))
+            for table_name, cols in INDEXES:
+                self.db[table_name].create_index(cols, if_not_exists=True)
+
+    def _schema_missing(self) -> list[str]:
+        """Tables, columns and indexes of SCHEMA/INDEXES the database does not have yet."""
+        tables = set(self.db.table_names())
+        missing = [f"table {name}" for name in SCHEMA if name not in tables]
+        for name, (columns, _, _) in SCHEMA.items():
+            if name in tables:
+                have = set(self.db[name].columns_dict)
+                missing += [f"column {name}.{c}" for c in columns if c not in have]
+        indexed = {(name, tuple(index.columns)) for name in tables for index in self.db[name].indexes}
+        missing += [f"index on {t}({', '.join(c)})" for t, c in INDEXES if (t, tuple(c)) not in indexed]
+        return missing
+
+    # ------------------------------------------------------------ writes
+    def write_pages(self, batch: Iterable[Any], job: str = "") -> int:
+        """Store a batch of items — pages, extra discoveries, sent queries and the
+        crawl's checkpoint (``job``) — in one transaction, in their order."""
+        batch = list(batch)
+        if not batch:
+            return 0
+        items = [i for i in batch if isinstance(i, (PageItem, DiscoveryItem))]
+        frontier = [i for i in batch if isinstance(i, FrontierItem)]
+        queries = [i for i in batch if isinstance(i, QueryItem)]
+        ts = now_iso()
+        sites_new: dict[str, dict[str, Any]] = {}
+        pages, contacts, signals, discoveries, competitor_links = [], [], [], [], []
+        homes: dict[str, PageItem] = {}
+        for item in items:
+            sites_new.setdefault(item.domain, {
+                "domain": item.domain, "niche": item.niche, "first_seen": ts,
+                "status": "new", "notes": "", "pages_crawled": 0,
+            })
+            if isinstance(item, DiscoveryItem):
+                discoveries.append(_discovery_row(item.domain, item.niche, item.discovery, ts))
+                continue
+            if item.is_home:
+                homes[item.domain] = item
+            facts, url = item.facts, redact(item.url)
+            pages.append({
+                "url": url, "domain": item.domain, "status": item.status,
+                "error": redact(item.error), "title": facts.get("title", ""),
+                "kinds": ",".join(SIGNAL_KINDS[k] for k in SIGNAL_KINDS if facts.get(k)),
+                "published": facts.get("published"), "depth": item.depth, "fetched_at": ts,
+                "words": facts.get("words"), "terms": json.dumps(facts.get("terms") or {}, sort_keys=True),
+                "relevance": facts.get("relevance"), "negative": facts.get("negative"),
+                "outbound_domains": facts.get("outbound_domains"),
+                "notes": "; ".join(facts.get("notes") or []),
+            })
+            competitor_links.extend(_competitor_rows(item, url, ts))
+            contacts.extend(_contact_rows(item, url, ts))
+            signals.extend(_signal_rows(item, url, ts))
+            if item.discovery is not None:
+                discoveries.append(_discovery_row(item.domain, item.niche, item.discovery, ts))
+        try:
+            with self.db.conn:
+                db = self.db
+                self._write_queries(queries, ts)
+                # A new site gets its first_seen and default outreach fields once;
+                # later crawls touch only the crawl's own columns.
+                db["sites"].insert_all(sites_new.values(), pk="domain", ignore=True)
+                if sites_new:
+                    db.execute(
+                        f"UPDATE sites SET last_seen = ?, last_crawled = ? WHERE domain IN "
+                        f"({','.join('?' * len(sites_new))})",
+                        [ts, ts, *sites_new],
+                    )
+                for domain, home in homes.items():
+                    if home.status and 200 <= home.status < 300:
+                        db.execute(
+                            "UPDATE sites SET home_url = ?, title = ?, last_error = '' WHERE domain = ?",
+                            [redact(home.url), home.facts.get("title", ""), domain],
+                        )
+                    else:
+                        db.execute(
+                            "UPDATE sites SET home_url = coalesce(home_url, ?), last_error = ? "
+                            "WHERE domain = ?",
+                            [redact(home.requested_url or home.url), redact(home.error) or f"HTTP {home.status}",
+                             domain],
+                        )
+                db["pages"].upsert_all(pages, pk="url")
+                # Keep first_seen of known contacts/signals: insert-or-ignore, then touch.
+                for table, rows in (("contacts", contacts), ("signals", signals),
+                                    ("discoveries", discoveries)):
+                    if rows:
+                        db[table].insert_all(rows, pk="id", ignore=True)
+                        if table != "discoveries":
+                            db.conn.executemany(
+                                f"UPDATE {table} SET last_seen = ? WHERE id = ?",
+                                [(ts, r["id"]) for r in rows],
+                            )
+                self._upsert_competitor_links(competitor_links)
+                db.execute(
+                    "UPDATE sites SET pages_crawled = (SELECT count(*) FROM pages p WHERE "
+                    "p.domain = sites.domain AND p.status BETWEEN 200 AND 299) WHERE domain IN "
+                    f"({','.join('?' * len(sites_new))})",
+                    list(sites_new),
+                )
+                if job:  # last: a request is done only once what it produced is stored
+                    self._write_frontier(job, frontier, ts)
+        except sqlite3.Error as exc:
+            raise StoreError(_explain(self.path, exc)) from exc
+        return len(items)
+
+    def _write_frontier(self, job: str, entries: list[FrontierItem], ts: str) -> None:
+        for entry in entries:
+            if entry.pending:
+                self.db["frontier"].insert_all(
+                    [{"key": f"{job}|{p['key']}", "job": job, "site": p["site"], "url": redact(p["url"]),
+                      "state": "pending", "request": p["request"], "added": ts, "spends": p.get("spends", 1)}
+                     for p in entry.pending],
+                    pk="key", ignore=True)
+            if entry.done:
+                self.db.conn.executemany(
+                    "UPDATE frontier SET state = 'done', done_at = ?, request = NULL WHERE key = ?",
+                    [(ts, f"{job}|{key}") for key in entry.done])
+
+    def _write_queries(self, queries: list[QueryItem], ts: str) -> None:
+        if not queries:
+            return
+        rows = [{"id": f"{q.niche}|{q.backend}|{q.query}", "niche": q.niche, "backend": q.backend,
+                 "query": q.query, "kind": q.kind, "first_sent": ts, "last_sent": ts, "results": q.results}
+                for q in queries]
+        self.db["queries"].insert_all(rows, pk="id", ignore=True)
+        self.db.conn.executemany("UPDATE queries SET last_sent = ?, results = ? WHERE id = ?",
+                                 [(ts, r["results"], r["id"]) for r in rows])
+
+    @_reported
+    def frontier(self, job: str) -> list[dict[str, Any]]:
+        """A job's checkpoint: every request recorded, pending ones with their request record."""
+        return list(self.db.query("SELECT site, url, state, request, coalesce(spends, 1) AS spends FROM frontier "
+                                  "WHERE job = ? "
+                                  "ORDER BY added, key", [job]))
+
+    @_reported
+    def clear_frontier(self, job: str) -> None:
+        with self.db.conn:
+            self.db.execute("DELETE FROM frontier WHERE job = ?", [job])
+
+    @_reported
+    def sent_queries(self, niche: str, backend: str, days: float) -> set[str]:
+        """Queries sent for this niche and backend less than ``days`` ago."""
+        if days <= 0:
+            return set()
+        cutoff = (datetime.now(timezone.utc) - timedelta(days=days)).replace(microsecond=0).isoformat()
+        return {r["query"] for r in self.db.query(
+            "SELECT query FROM queries WHERE niche = ? AND backend = ? AND last_sent >= ?", [niche, backend, cutoff])}
+
+    def _upsert_competitor_links(self, rows: list[dict[str, Any]]) -> None:
+        """Keep first_seen; a later check updates status, anchor, rel and last_checked."""
+        if not rows:
+            return
+        self.db["competitor_links"].insert_all(rows, pk="id", ignore=True)
+        self.db.conn.executemany(
+            "UPDATE competitor_links SET status = ?, anchor = ?, rel = ?, target_url = ?, last_checked = ? "
+            "WHERE id = ?",
+            [(r["status"], r["anchor"], r["rel"], r["target_url"], r["last_checked"], r["id"]) for r in rows],
+        )
+
+    def write_competitor_links(self, rows: list[dict[str, Any]]) -> None:
+        """Links to competitors from an import or a verification (see ``competitor_link_row``)."""
+        try:
+            with self.db.conn:
+                self._upsert_competitor_links(rows)
+        except sqlite3.Error as exc:
+            raise StoreError(_explain(self.path, exc)) from exc
+
+    def save_scores(self, scores: dict[str, dict[str, Any]]) -> None:
+        """Per site: ``score``, ``score_why`` and the per-kind scores and relevance figures."""
+        columns = ["score", "score_why", "score_guestpost", "score_roundup", "score_resources",
+                   "relevance", "niche_pages", "last_post", "competitors_linked"]
+        try:
+            with self.db.conn:
+                self.db.conn.executemany(
+                    f"UPDATE sites SET {', '.join(c + ' = ?' for c in columns)} WHERE domain = ?",
+                    [(*(row.get(c) for c in columns), domain) for domain, row in scores.items()],
+                )
+        except sqlite3.Error as exc:
+            raise StoreError(_explain(self.path, exc)) from exc
+
+    def set_status(self, domain: str, status: str, note: str | None = None) -> bool:
+        """Record a person's outreach status (and note); False when the site is unknown."""
+        if status not in OUTREACH_STATUSES:
+            raise ValueError(f"unknown status {status!r}; use one of {', '.join(OUTREACH_STATUSES)}")
+        sets, args = ["status = ?", "status_changed = ?"], [status, now_iso()]
+        if note is not None:
+            sets.append("notes = ?")
+            args.append(note)
+        try:
+            with self.db.conn:
+                cur = self.db.execute(f"UPDATE sites SET {', '.join(sets)} WHERE domain = ?",
+                                      [*args, domain])
+        except sqlite3.Error as exc:
+            raise StoreError(_explain(self.path, exc)) from exc
+        return cur.rowcount > 0
+
+    def start_run(self, spider: str, niche: str, args: dict[str, Any]) -> int:
+        try:
+            with self.db.conn:
+                table = self.db["runs"]
+                table.insert({"spider": spider, "niche": niche, "args": redact(json.dumps(args, sort_keys=True)),
+                              "started": now_iso(), "outcome": "running"})
+                return int(table.last_pk)
+        except sqlite3.Error as exc:
+            raise StoreError(_explain(self.path, exc)) from exc
+
+    def finish_run(self, run_id: int, outcome: str, stats: dict[str, Any]) -> None:
+        try:
+            with self.db.conn:
+                self.db["runs"].update(run_id, {
+                    "finished": now_iso(), "outcome": outcome,
+                    "stats": redact(json.dumps(stats, sort_keys=True, default=str)),
+                })
+        except sqlite3.Error as exc:
+            raise StoreError(_explain(self.path, exc)) from exc
+
+    # ------------------------------------------------------------ reads
+    def site_facts(self, domains: Iterable[str]) -> Iterator[dict[str, Any]]:
+        """Per site: its row plus its contacts and signals, for scoring."""
+        for domain in domains:
+            try:
+                site = self._site(domain)
+                facts = None if site is None else self._with_children(site)
+            except sqlite3.Error as exc:
+                raise StoreError(_explain(self.path, exc)) from exc
+            if facts is not None:
+                yield facts
+
+    @_reported
+    def recently_crawled(self, days: float) -> set[str]:
+        """Sites walked less than ``days`` ago (a search spider leaves them alone)."""
+        if days <= 0:
+            return set()
+        cutoff = (datetime.now(timezone.utc) - timedelta(days=days)).replace(microsecond=0).isoformat()
+        return {r["domain"] for r in self.db.query(
+            "SELECT domain FROM sites WHERE last_crawled >= ? AND pages_crawled > 0", [cutoff])}
+
+    @_reported
+    def all_domains(self) -> list[str]:
+        return [r["domain"] for r in self.db.query("SELECT domain FROM sites ORDER BY domain")]
+
+    def _site(self, domain: str) -> dict[str, Any] | None:
+        rows = list(self.db.query("SELECT * FROM sites WHERE domain = ?", [domain]))
+        return rows[0] if rows else None
+
+    def _with_children(self, site: dict[str, Any]) -> dict[str, Any]:
+        domain = site["domain"]
+        site = dict(site)
+        site["contacts"] = list(self.db.query(
+            "SELECT kind, value, source_url, detail, own_domain, role FROM contacts "
+            "WHERE domain = ? ORDER BY first_seen, id", [domain]))
+        site["signals"] = list(self.db.query(
+            "SELECT kind, url, evidence FROM signals WHERE domain = ? ORDER BY kind, url", [domain]))
+        site["discoveries"] = list(self.db.query(
+            "SELECT niche, source, detail, backend, rank, snippet FROM discoveries "
+            "WHERE domain = ? ORDER BY first_seen, id", [domain]))
+        site["pages"] = list(self.db.query(
+            "SELECT url, status, kinds, published, words, relevance, negative, outbound_domains "
+            "FROM pages WHERE domain = ? ORDER BY url", [domain]))
+        site["competitor_links"] = list(self.db.query(
+            "SELECT page_url, competitor, target_url, anchor, rel, status, source FROM competitor_links "
+            "WHERE domain = ? ORDER BY competitor, page_url", [domain]))
+        return site
+
+    def prospects(self, flt: ProspectFilter | None = None) -> list[dict[str, Any]]:
+        """Sites with their contacts and signals, best score first."""
+        flt = flt or ProspectFilter()
+        where, args = ["1 = 1"], []
+        if flt.niche:
+            where.append("(s.niche = ? OR EXISTS (SELECT 1 FROM discoveries d "
+                         "WHERE d.domain = s.domain AND d.niche = ?))")
+            args += [flt.niche, flt.niche]
+        if flt.min_score is not None:
+            where.append("s.score >= ?")
+            args.append(flt.min_score)
+        for kind in flt.signals:
+            where.append("EXISTS (SELECT 1 FROM signals g WHERE g.domain = s.domain AND g.kind = ?)")
+            args.append(kind)
+        if flt.has_email:
+            where.append("EXISTS (SELECT 1 FROM contacts c WHERE c.domain = s.domain AND c.kind = 'email')")
+        if flt.statuses:
+            where.append(f"s.status IN ({','.join('?' * len(flt.statuses))})")
+            args += flt.statuses
+        elif flt.exclude_statuses:
+            where.append(f"s.status NOT IN ({','.join('?' * len(flt.exclude_statuses))})")
+            args += flt.exclude_statuses
+        if flt.exclude_do_not_contact:
+            where.append("NOT EXISTS (SELECT 1 FROM do_not_contact n WHERE n.value = s.domain "
+                         "AND (n.niche = '' OR n.niche = ?))")
+            args.append(flt.niche or "")
+        if flt.new_since:
+            where.append("s.first_seen >= ?")
+            args.append(flt.new_since)
+        if flt.changed_since:
+            # A new *kind* of reason to pitch: another roundup post of a site that
+            # already ran roundups is no change.
+            where.append("s.first_seen < ? AND EXISTS (SELECT 1 FROM signals g WHERE g.domain = s.domain "
+                         "AND g.kind IN ('write_for_us', 'roundup', 'resources') AND g.first_seen >= ? "
+                         "AND NOT EXISTS (SELECT 1 FROM signals h WHERE h.domain = g.domain AND h.kind = g.kind "
+                         "AND h.first_seen < ?))")
+            args += [flt.changed_since] * 3
+        sql = (f"SELECT s.* FROM sites s WHERE {' AND '.join(where)} "
+               "ORDER BY s.score DESC, s.pages_crawled DESC, s.domain")
+        if flt.limit:
+            sql += f" LIMIT {int(flt.limit)}"
+        try:
+            sites = [self._with_children(row) for row in self.db.query(sql, args)]
+            if flt.exclude_do_not_contact:
+                blocked = self.do_not_contact_values(flt.niche or "")
+                for site in sites:
+                    site["contacts"] = [c for c in site["contacts"] if c["value"] not in blocked]
+            return sites
+        except sqlite3.Error as exc:
+            raise StoreError(_explain(self.path, exc)) from exc
+
+    # ------------------------------------------------------------ do not contact
+    @_reported
+    def add_do_not_contact(self, values: Iterable[str], niche: str = "", note: str = "") -> list[str]:
+        """Add to ``niche``'s list ("" = every niche); returns the values that were not on it yet."""
+        with self.db.conn:
+            known = {r["value"] for r in self.db.query("SELECT value FROM do_not_contact WHERE niche = ?", [niche])}
+            new = [v for v in dict.fromkeys(values) if v not in known]
+            self.db["do_not_contact"].insert_all(
+                [{"id": f"{niche}|{v}", "value": v, "niche": niche, "note": note, "added": now_iso()} for v in new],
+                pk="id", ignore=True)
+        return new
+
+    @_reported
+    def remove_do_not_contact(self, values: Iterable[str], niche: str = "") -> int:
+        values = list(values)
+        with self.db.conn:
+            cur = self.db.execute(
+                f"DELETE FROM do_not_contact WHERE niche = ? AND value IN ({','.join('?' * len(values))})",
+                [niche, *values])
+        return cur.rowcount
+
+    @_reported
+    def do_not_contact(self) -> list[dict[str, Any]]:
+        return list(self.db.query("SELECT value, niche, note, added FROM do_not_contact ORDER BY niche, value"))
+
+    @_reported
+    def do_not_contact_values(self, niche: str = "") -> set[str]:
+        return {r["value"] for r in self.db.query(
+            "SELECT value FROM do_not_contact WHERE niche = '' OR niche = ?", [niche])}
+
+    @_reported
+    def last_finished(self, spider: str) -> str | None:
+        """When the last run of ``spider`` that completed finished (None: never)."""
+        rows = list(self.db.query("SELECT finished FROM runs WHERE spider = ? AND outcome = 'finished' "
+                                  "ORDER BY id DESC LIMIT 1", [spider]))
+        return rows[0]["finished"] if rows else None
+
+    @_reported
+    def last_run(self, spider: str, niche: str) -> dict[str, Any] | None:
+        rows = list(self.db.query("SELECT * FROM runs WHERE spider = ? AND niche = ? ORDER BY id DESC LIMIT 1",
+                                  [spider, niche]))
+        if not rows:
+            return None
+        run = dict(rows[0])
+        run["stats"] = json.loads(run["stats"]) if run.get("stats") else {}
+        return run
+
+    @_reported
+    def niches(self) -> list[str]:
+        """Every niche a site was found for (what ``--niche`` can select)."""
+        return [r["niche"] for r in self.db.query(
+            "SELECT niche FROM discoveries UNION SELECT niche FROM sites ORDER BY niche") if r["niche"]]
+
+    @_reported
+    def counts(self) -> dict[str, Any]:
+        """Totals for ``linkspider report``: per niche and outreach status."""
+        q = self.db.query
+        return {
+            "sites": next(q("SELECT count(*) n FROM sites"))["n"],
+            "pages": next(q("SELECT count(*) n FROM pages"))["n"],
+            "emails": next(q("SELECT count(DISTINCT value) n FROM contacts WHERE kind = 'email'"))["n"],
+            "by_niche_status": list(q(
+                "SELECT niche, status, count(*) AS sites, sum(score >= 50) AS strong "
+                "FROM sites GROUP BY niche, status ORDER BY niche, status")),
+            "runs": list(q("SELECT id, spider, niche, started, finished, outcome FROM runs "
+                           "ORDER BY id DESC LIMIT 5")),
+        }
+
+
+def _discovery_row(domain: str, niche: str, d: Discovery, ts: str) -> dict[str, Any]:
+    return {
+        "id": f"{domain}|{niche}|{d.source}|{d.detail}", "domain": domain, "niche": niche,
+        "source": d.source, "detail": redact(d.detail), "backend": d.backend, "rank": d.rank,
+        "snippet": d.snippet, "first_seen": ts,
+    }
+
+
+def competitor_link_row(domain: str, page_url: str, competitor: str, *, target_url: str = "",
+                        anchor: str = "", rel: str = "", status: str = "present", source: str = "crawl",
+                        ts: str | None = None) -> dict[str, Any]:
+    ts = ts or now_iso()
+    return {"id": f"{page_url}|{competitor}", "domain": domain, "page_url": page_url,
+            "competitor": competitor, "target_url": target_url, "anchor": anchor[:300], "rel": rel,
+            "status": status, "source": source, "first_seen": ts, "last_checked": ts}
+
+
+def _competitor_rows(item: PageItem, url: str, ts: str) -> list[dict[str, Any]]:
+    return [competitor_link_row(item.domain, url, c["competitor"], target_url=c["url"],
+                                anchor=c.get("anchor", ""), rel=" ".join(c.get("rel", [])),
+                                status=c.get("status", "present"), ts=ts)
+            for c in item.facts.get("competitor_links", [])]
+
+
+def _contact_rows(item: PageItem, url: str, ts: str) -> list[dict[str, Any]]:
+    facts, rows = item.facts, []
+
+    def add(kind: str, value: str, *, own: bool = True, role: bool = False, detail: str = "") -> None:
+        rows.append({
+            "id": f"{item.domain}|{kind}|{value}", "domain": item.domain, "kind": kind,
+            "value": value, "source_url": url, "detail": detail,
+            "own_domain": int(own), "role": int(role), "first_seen": ts, "last_seen": ts,
+        })
+
+    details = {d["email"]: d for d in facts.get("email_details", [])}
+    for email in facts.get("emails", []):
+        d = details.get(email, {})
+        add("email", email, own=bool(d.get("own_domain")), role=bool(d.get("role")),
+            detail=str(d.get("source", "")))
+    if facts.get("contact_form"):
+        add("contact_form", url)
+    for url in facts.get("social", []):
+        add("social", url, own=False)
+    for name in facts.get("authors", []):
+        add("author", name)
+    return rows
+
+
+def _signal_rows(item: PageItem, url: str, ts: str) -> list[dict[str, Any]]:
+    facts, evidence = item.facts, item.facts.get("evidence", {})
+    rows = []
+    for key, kind in SIGNAL_KINDS.items():
+        if facts.get(key):
+            rows.append({
+                "id": f"{item.domain}|{kind}|{url}", "domain": item.domain, "kind": kind,
+                "url": url, "evidence": str(evidence.get(key) or evidence.get(kind) or ""),
+                "first_seen": ts, "last_seen": ts,
+            })
+    return rows

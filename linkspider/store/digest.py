@@ -1,0 +1,85 @@
+"""The morning digest: prospects that are new since a point in time, and sites that changed.
+
+*New*: sites first seen since then. *Changed*: sites known before that gained
+a reason to pitch since (a new write-for-us page, a new roundup, a resources
+page). Contacted and blocked sites and the do-not-contact list are left out,
+as in ``linkspider export``. Written as Markdown (to read) and CSV (to load
+into a spreadsheet) under ``output/digests/``, with a one-screen summary.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from linkspider.store.database import ProspectFilter, Store
+from linkspider.store.export import COLUMNS, prospect_row, write_rows
+
+EXCLUDED_STATUSES = ["contacted", "blocked"]
+
+
+@dataclass
+class Digest:
+    since: str
+    new: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # niche -> rows
+    changed: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    @property
+    def new_count(self) -> int:
+        return sum(len(rows) for rows in self.new.values())
+
+    @property
+    def changed_count(self) -> int:
+        return sum(len(rows) for rows in self.changed.values())
+
+
+def build_digest(store: Store, since: str, niches: list[str]) -> Digest:
+    digest = Digest(since=since)
+    for niche in niches:
+        base = {"niche": niche, "exclude_statuses": EXCLUDED_STATUSES}
+        digest.new[niche] = [prospect_row(s) for s in store.prospects(ProspectFilter(new_since=since, **base))]
+        # Before any digest there is no "before": nothing can have changed.
+        digest.changed[niche] = [prospect_row(s) for s in
+                                 store.prospects(ProspectFilter(changed_since=since, **base))] if since else []
+    return digest
+
+
+def summary(digest: Digest, top: int = 5) -> str:
+    lines = [f"{digest.new_count} new prospects, {digest.changed_count} changed since "
+             f"{digest.since or 'the first crawl'}"]
+    for niche in digest.new:
+        new, changed = digest.new[niche], digest.changed[niche]
+        lines.append(f"  {niche}: {len(new)} new, {len(changed)} changed")
+        for row in new[:top]:
+            email = row["emails"][0] if row["emails"] else (row["contact_form"] and "(form)") or "-"
+            lines.append(f"    {row['score']:>3}  {row['domain']:<30} {email:<32} {row['why'][:70]}")
+    return "\n".join(lines)
+
+
+def write_digest(digest: Digest, folder: Path, name: str) -> tuple[Path, Path]:
+    """``<name>.md`` and ``<name>.csv`` in ``folder``; returns both paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    md, csv_path = folder / f"{name}.md", folder / f"{name}.csv"
+    out = [f"# linkspider digest {name}", "",
+           f"New and changed prospects since {digest.since or 'the first crawl'}.", ""]
+    rows: list[dict[str, Any]] = []
+    for niche in digest.new:
+        for label, group in (("New", digest.new[niche]), ("Changed", digest.changed[niche])):
+            out += [f"## {niche}: {label.lower()} ({len(group)})", ""]
+            if group:
+                out += ["| score | site | contact | why |", "|---:|---|---|---|"]
+                for row in group:
+                    contact = ", ".join(row["emails"][:2]) or row["contact_form"] or row["contact_page"] or "-"
+                    out.append(f"| {row['score']} | [{row['domain']}]({row['home_url'] or 'http://' + row['domain']}) "
+                               f"| {_md(contact)} | {_md(row['why'])} |")
+                    rows.append({**row, "change": label.lower()})
+            out.append("")
+    md.write_text("\n".join(out), encoding="utf-8")
+    with csv_path.open("w", encoding="utf-8", newline="") as fh:
+        write_rows(rows, "csv", fh, columns=["change", *COLUMNS])
+    return md, csv_path
+
+
+def _md(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
