@@ -30,7 +30,7 @@ crawl: $(STAMP)
 
 ## make demo: the same crawl against the bundled offline demo web, then the top prospects
 demo: $(STAMP)
-	$(BIN)/python -m tests.fakeweb.demo
+	$(BIN)/python -m fakeweb.demo
 
 ## make test: the whole suite, offline
 test: $(STAMP)

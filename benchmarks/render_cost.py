@@ -20,9 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from fakeweb import FakeWebServer, build_web  # noqa: E402
+from fakeweb.crawl import run_crawl  # noqa: E402
 from linkspider.crawl.rendering import find_browser  # noqa: E402
-from tests.fakeweb import FakeWebServer, build_web  # noqa: E402
-from tests.fakeweb.crawl import run_crawl  # noqa: E402
 
 
 def stat(log: str, name: str) -> int:

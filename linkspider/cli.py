@@ -28,6 +28,7 @@ from linkspider.common.domains import registrable_domain
 from linkspider.common.inputs import InputError, check_file, read_text
 from linkspider.common.redact import install_log_redaction, redact
 from linkspider.discover.niches import parse_seed_line
+from linkspider.settings import DEFAULT_DB
 from linkspider.store.database import (
     OUTREACH_STATUSES,
     SIGNAL_KINDS,
@@ -37,7 +38,6 @@ from linkspider.store.database import (
 )
 from linkspider.store.export import FORMATS, prospect_row, write_rows
 
-DEFAULT_DB = "output/linkspider.db"
 SIGNALS = tuple(dict.fromkeys(SIGNAL_KINDS.values()))
 
 
@@ -451,13 +451,12 @@ def ingest(db_path: str, redis_url: str, until_idle: float | None, batch: int) -
 def rescore(db_path: str) -> None:
     """Recompute every site's score (after changing the weights)."""
     from linkspider.common.config import project_settings
-    from linkspider.score.prospect import parse_today, score_site
+    from linkspider.score.prospect import parse_today
 
     settings = project_settings()
-    weights, today = settings.getdict("SCORE_WEIGHTS"), parse_today(settings.get("LINKSPIDER_TODAY"))
     with _open(db_path) as store:
         domains = store.all_domains()
-        store.save_scores({s["domain"]: score_site(s, weights, today) for s in store.site_facts(domains)})
+        store.rescore(domains, settings.getdict("SCORE_WEIGHTS"), parse_today(settings.get("LINKSPIDER_TODAY")))
     click.echo(f"rescored {len(domains)} sites")
 
 

@@ -32,7 +32,7 @@ class PageItem:
     niche: str
     status: int | None = None  # HTTP status; None when the fetch failed
     error: str = ""  # why there is no page: "HTTP 500", "DNS lookup failed", ...
-    html: str = ""  # decoded HTML; emptied once the page is extracted
+    html: str = ""  # decoded HTML, for the page stage; emptied once the page is read
     requested_url: str = ""
     depth: int = 0
     is_home: bool = False
@@ -44,9 +44,6 @@ class PageItem:
     # column, such as Search Console's): "gone" is not recorded for them.
     verify_optional: list[str] = field(default_factory=list)
     facts: dict[str, Any] = field(default_factory=dict)
-    # True once extraction has run (middleware or pipeline), even if it
-    # failed and left ``facts`` empty: nothing extracts the page again.
-    extracted: bool = False
 
 
 @dataclass

@@ -94,19 +94,14 @@ DOWNLOADER_MIDDLEWARES = {
     "linkspider.crawl.middlewares.robots.RobotsPolicyMiddleware": 100,
 }
 SPIDER_MIDDLEWARES = {
-    # Drops calendar / session-id / parameter-explosion links before anything records them.
-    "linkspider.crawl.middlewares.limits.TrapFilterMiddleware": 950,
     # Records the crawl's frontier when LINKSPIDER_JOB is set (resume after a kill).
     "linkspider.crawl.checkpoint.CheckpointMiddleware": 900,
-    # Next to the spider: extracts each page in a worker process (EXTRACT_WORKERS)
-    # before the checkpoint records the response as done.
-    "linkspider.crawl.middlewares.extract.ExtractMiddleware": 980,
 }
-# Worker processes that extract pages (linkspider/crawl/workers.py), so the crawl
-# process only fetches, follows links and stores. None: one worker when the
-# machine has a second core, else none. 0: extract in the crawl process (the
-# extract pipeline). More than one helps only where the crawl process itself
-# has cores to spare (the crawl process is the bottleneck on 2 cores).
+# Worker processes that read pages for the page stage (linkspider/crawl/page_stage.py,
+# linkspider/crawl/workers.py), so the crawl process only fetches, decides and stores.
+# None: one worker when the machine has a second core, else none. 0: pages are read in
+# a thread of the crawl process. More than one helps only where the crawl process
+# itself has cores to spare (the crawl process is the bottleneck on 2 cores).
 EXTRACT_WORKERS: int | None = None
 # Seconds one page may take in a worker; past it the worker is stopped, the page
 # kept without facts, and a new worker takes the pages queued behind it.
@@ -127,6 +122,8 @@ TWISTED_DNS_RESOLVER = "linkspider.crawl.middlewares.ssrf.GuardedResolver"
 # Seconds to wait for DNS when checking where a name points (without a proxy;
 # through a proxy the proxy resolves names and they are not checked here).
 LINKSPIDER_SSRF_DNS_TIMEOUT = 5.0
+# Names whose addresses the guard remembers (for 10 minutes each).
+LINKSPIDER_SSRF_DNS_CACHE = 4096
 # Hard cap on new requests to one site per crawl, a net under the spiders'
 # own budget: SITE_PAGE_BUDGET + this margin (LINKSPIDER_SITE_REQUEST_CAP > 0
 # sets the cap itself).
@@ -140,9 +137,8 @@ LINKSPIDER_TRAP_MAX_SEGMENTS = 8
 # Scrapy's default is 2083; prospect pages with longer URLs are junk.
 URLLENGTH_LIMIT = 1024
 
+# Items arrive read and scored by the page stage; the pipeline only stores them.
 ITEM_PIPELINES = {
-    "linkspider.store.pipelines.ExtractPipeline": 300,
-    "linkspider.store.pipelines.ScorePipeline": 500,
     "linkspider.store.pipelines.StorePipeline": 800,
 }
 
@@ -167,7 +163,9 @@ LOG_LEVEL = "INFO"
 # ---------------------------------------------------------------- linkspider
 # Path of the SQLite database. The environment variable of the same name
 # overrides this default; `-s LINKSPIDER_DB=...` overrides both.
-LINKSPIDER_DB = os.environ.get("LINKSPIDER_DB", "output/linkspider.db")
+# The database when neither -s LINKSPIDER_DB nor the environment says otherwise (the CLI's --db too).
+DEFAULT_DB = "output/linkspider.db"
+LINKSPIDER_DB = os.environ.get("LINKSPIDER_DB", DEFAULT_DB)
 
 # Folder holding the niche profiles (<niche>.toml), seed lists and blocklist.
 LINKSPIDER_SEEDS_DIR = os.environ.get("LINKSPIDER_SEEDS_DIR", "seeds")
@@ -301,3 +299,6 @@ PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 20_000
 REDIS_URL = os.environ.get("REDIS_URL", "")
 # A worker whose heartbeat is older than this many seconds is taken for dead.
 LINKSPIDER_WORKER_TIMEOUT = 60.0
+# How often an idle worker looks at the shared queue, in seconds (Scrapy's own heartbeat is 5 s:
+# too slow to join a crawl another worker is seeding).
+LINKSPIDER_IDLE_POLL = 0.5

@@ -6,13 +6,13 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.fakeweb.crawl import CrawlResult, run_crawl  # noqa: F401  (tests import them from here)
+from fakeweb.crawl import CrawlResult, run_crawl  # noqa: F401  (tests import them from here)
 
 
 @pytest.fixture(scope="session")
 def fakeweb() -> Iterator[object]:
     """The fake web's server, started once for the session and stopped at its end."""
-    from tests.fakeweb import FakeWebServer, build_web
+    from fakeweb import FakeWebServer, build_web
 
     server = FakeWebServer(build_web())
     server.start()

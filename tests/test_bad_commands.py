@@ -24,11 +24,11 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
+from fakeweb.crawl import ROOT, crawl_env
 from linkspider.cli import main
 from linkspider.discover.backlinks import BacklinkError, read_backlinks
 from linkspider.discover.niches import NicheError, parse_seed_line, read_seed_file
 from linkspider.store.database import Store
-from tests.fakeweb.crawl import ROOT, crawl_env
 from tests.test_store_export import crawl_once
 
 CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER = 1, 2, 3

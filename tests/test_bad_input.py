@@ -1,7 +1,7 @@
 """Bad input, tried on purpose: hostile sites and a broken database, end to end.
 
 Each test runs a real ``scrapy crawl seeds -a niche=fitness -a seeds=<file>``
-(``tests.fakeweb.crawl.run_crawl``) through a small hostile forward proxy this
+(``fakeweb.crawl.run_crawl``) through a small hostile forward proxy this
 module starts on 127.0.0.1: made-up hosts under real suffixes serve a redirect
 loop, a body that never ends, a gzip bomb, broken robots.txt files, junk links,
 broken encodings. Every seed list also holds a normal site with an email
@@ -39,8 +39,8 @@ from typing import Any
 
 import pytest
 
+from fakeweb.crawl import ROOT
 from linkspider.store.database import Store
-from tests.fakeweb.crawl import ROOT
 from tests.hostile import Answer, HostileWeb, html, raw, redirect
 
 GOOD = "www.hostile-good.com"
@@ -236,7 +236,7 @@ for cap in spec["drop_caps"]:
     if libc.prctl(24, cap, 0, 0, 0) != 0:  # PR_CAPBSET_DROP: the exec'd crawl never gets it
         print(json.dumps({"error": "prctl(PR_CAPBSET_DROP) failed: errno %d" % ctypes.get_errno()}))
         sys.exit(0)
-from tests.fakeweb.crawl import run_crawl
+from fakeweb.crawl import run_crawl
 result = run_crawl("seeds", spec["proxy"], Path(spec["db"]), "niche=fitness", "seeds=" + spec["seeds"],
                    settings=spec["settings"], timeout=spec["timeout"])
 print(json.dumps({"returncode": result.returncode, "log": result.log,

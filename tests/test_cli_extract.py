@@ -10,8 +10,8 @@ from typing import Any
 
 from click.testing import CliRunner
 
+from fakeweb.crawl import ROOT, crawl_env
 from linkspider.cli import main
-from tests.fakeweb.crawl import ROOT, crawl_env
 
 CONTRACT = {
     "title": str, "emails": list, "email_details": list, "contact_form": bool, "is_contact_page": bool,

@@ -27,12 +27,12 @@ from typing import Any
 
 import pytest
 
-from tests.fakeweb.crawl import FAST, ROOT, crawl_env, run_crawl
+from fakeweb.crawl import FAST, ROOT, crawl_env, run_crawl
 
 redis = pytest.importorskip("redis", reason="distributed mode needs `pip install redis scrapy-redis`")
 pytest.importorskip("scrapy_redis", reason="distributed mode needs `pip install redis scrapy-redis`")
 
-from linkspider.crawl.distributed import (  # noqa: E402
+from linkspider.common.queue import (  # noqa: E402
     ITEMS_KEY,
     PROCESSING_KEY,
     item_from_json,

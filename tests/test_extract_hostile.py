@@ -90,9 +90,9 @@ def test_a_page_over_the_size_limit_is_cut_and_says_so() -> None:
 
 
 def test_tokens_longer_than_any_word_are_neither_stemmed_nor_cached() -> None:
-    from linkspider.score import relevance
+    from linkspider.extract import terms
 
     blob = "q" * 2_000_000
-    before = len(relevance._TOKEN_CACHE)
-    assert relevance.tokens(f"kettlebell {blob} swings") == ["kettlebel", "swing"]
-    assert len(relevance._TOKEN_CACHE) - before <= 2 and blob not in relevance._TOKEN_CACHE
+    before = len(terms._TOKEN_CACHE)
+    assert terms.tokens(f"kettlebell {blob} swings") == ["kettlebel", "swing"]
+    assert len(terms._TOKEN_CACHE) - before <= 2 and blob not in terms._TOKEN_CACHE

@@ -17,8 +17,7 @@ from urllib.parse import parse_qs, quote, urlencode, urlsplit
 import pytest
 from parsel import Selector
 
-from linkspider.common.domains import registrable_domain
-from tests.fakeweb import (
+from fakeweb import (
     BRAVE_API_KEY,
     GOOGLE_API_KEY,
     GOOGLE_CSE_ID,
@@ -28,8 +27,9 @@ from tests.fakeweb import (
     build_web,
     parse_query,
 )
-from tests.fakeweb.__main__ import main as fakeweb_main
-from tests.fakeweb.search import FAILURE_MODES, SearchService, snippet
+from fakeweb.__main__ import main as fakeweb_main
+from fakeweb.search import FAILURE_MODES, SearchService, snippet
+from linkspider.common.domains import registrable_domain
 
 # Field names of the wire-format samples (shared/wire-formats), written out so the test stands alone.
 SEARXNG_TOP = {"query", "number_of_results", "results", "answers", "corrections", "infoboxes", "suggestions",

@@ -26,8 +26,8 @@ from urllib.robotparser import RobotFileParser
 
 import pytest
 
+from fakeweb import FakeWebServer, Page, build_web
 from linkspider.common.domains import registrable_domain
-from tests.fakeweb import FakeWebServer, Page, build_web
 
 ROOT = Path(__file__).resolve().parents[1]
 REQUIRED_PLANTS = {
@@ -456,7 +456,7 @@ def test_manifest_endpoint(web, server):
 
 def test_command_line_serve_writes_port_manifest_and_seeds(tmp_path):
     port_file = tmp_path / "port"
-    proc = subprocess.Popen([sys.executable, "-m", "tests.fakeweb", "serve", "--port-file", str(port_file),
+    proc = subprocess.Popen([sys.executable, "-m", "fakeweb", "serve", "--port-file", str(port_file),
                              "--manifest-out", str(tmp_path / "m.json"), "--seeds-dir", str(tmp_path / "seeds")],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             env={**os.environ, "PYTHONPATH": str(ROOT)})

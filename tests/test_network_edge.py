@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from tests.fakeweb.crawl import FAST, PROXY_VARS, ROOT, run_crawl
+from fakeweb.crawl import FAST, PROXY_VARS, ROOT, run_crawl
 from tests.hostile import Canary, HostileWeb, html, raw, redirect, robots
 
 GOOD = "www.robots-good.com"

@@ -25,9 +25,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from fakeweb.crawl import FAST, ROOT, crawl_env
 from linkspider.cli import main
 from tests.conftest import CrawlResult, run_crawl
-from tests.fakeweb.crawl import FAST, ROOT, crawl_env
 
 SETTINGS = {**FAST, "LINKSPIDER_TODAY": "2026-11-20", "RENDER": "never"}
 
@@ -182,7 +182,7 @@ def test_a_new_write_for_us_page_is_reported_as_changed_and_blocked_sites_never_
         result = nightly(fakeweb, db, plan(folder / "plan3.toml", seeds, RECRAWL_AFTER_DAYS=0), folder / "3")
     finally:
         fakeweb.web.sites.clear()
-        fakeweb.web.sites.update(__import__("tests.fakeweb", fromlist=["build_web"]).build_web().sites)
+        fakeweb.web.sites.update(__import__("fakeweb", fromlist=["build_web"]).build_web().sites)
     assert result.returncode == 0, result.stdout + result.stderr
     digest = next((folder / "3" / "digests").glob("*.csv"))
     table = list(csv.DictReader(digest.open()))
@@ -196,7 +196,7 @@ def test_a_new_write_for_us_page_is_reported_as_changed_and_blocked_sites_never_
 
 def add_write_for_us_page(fakeweb: Any, site: dict[str, Any]) -> None:
     """The site's owner puts up guest-post guidelines and links them from the home page."""
-    from tests.fakeweb.model import Page
+    from fakeweb.model import Page
 
     host = site["home_url"].split("/")[2]
     target = fakeweb.web.sites[host]

@@ -28,10 +28,10 @@ from scrapy.http import Headers
 from scrapy.settings import Settings
 from scrapy.signalmanager import SignalManager
 
+from fakeweb.crawl import PROXY_VARS, ROOT, run_crawl
 from linkspider.crawl.middlewares.limits import (
     NonHtmlStopMiddleware,
     SiteRequestCapMiddleware,
-    TrapFilterMiddleware,
     has_ignored_extension,
     non_html_type,
 )
@@ -43,8 +43,8 @@ from linkspider.crawl.middlewares.ssrf import (
     static_refusal,
 )
 from linkspider.crawl.rendering import browser_abort_request
-from linkspider.crawl.traps import is_trap_url
-from tests.fakeweb.crawl import PROXY_VARS, ROOT, run_crawl
+from linkspider.crawl.traps import TrapFilter, is_trap_url
+from tests.crawler_support import project_settings
 from tests.hostile import Canary, HostileWeb
 
 DOWNLOADER_MWS = {
@@ -52,9 +52,7 @@ DOWNLOADER_MWS = {
     "linkspider.crawl.middlewares.limits.SiteRequestCapMiddleware": 110,
     "linkspider.crawl.middlewares.limits.NonHtmlStopMiddleware": 120,
 }
-SPIDER_MWS = {"linkspider.crawl.middlewares.limits.TrapFilterMiddleware": 810}
-WIRED = {"DOWNLOADER_MIDDLEWARES": json.dumps(DOWNLOADER_MWS), "SPIDER_MIDDLEWARES": json.dumps(SPIDER_MWS),
-         "RENDER": "never", "URLLENGTH_LIMIT": "1024"}
+WIRED = {"DOWNLOADER_MIDDLEWARES": json.dumps(DOWNLOADER_MWS), "RENDER": "never", "URLLENGTH_LIMIT": "1024"}
 
 
 # ====================================================================== unit: SSRF
@@ -138,7 +136,7 @@ class Stats:
 
 
 def fake_crawler(**settings: Any) -> Any:
-    return SimpleNamespace(settings=Settings(settings), stats=Stats(), signals=SignalManager())
+    return SimpleNamespace(settings=Settings(project_settings(**settings)), stats=Stats(), signals=SignalManager())
 
 
 def run(coro: Any) -> Any:
@@ -198,8 +196,8 @@ def test_guard_lets_public_literals_and_allowed_hosts_through(no_proxy_env: None
 
 def test_configured_search_endpoints_are_allowed_but_not_for_prospect_pages(
         no_proxy_env: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("BRAVE_API_URL", "http://127.0.0.1:9001")
-    mw = guard(SEARXNG_URL="http://127.0.0.1:8888/", DUCKDUCKGO_URL="http://localhost:9003")
+    mw = guard(SEARXNG_URL="http://127.0.0.1:8888/", DUCKDUCKGO_URL="http://localhost:9003",
+               BRAVE_API_URL="http://127.0.0.1:9001")
     for url in ("http://127.0.0.1:8888/search?q=x&format=json", "http://127.0.0.1:8888/robots.txt",
                 "http://127.0.0.1:9001/res/v1/web/search?q=x", "http://localhost:9003/html/"):
         assert run(mw.process_request(Request(url))) is None, url
@@ -294,21 +292,16 @@ def test_browser_sub_requests_to_private_addresses_are_aborted() -> None:
     ("https://blog.com/post/?share=facebook", "duplicate"),
 ])
 def test_trap_urls(url: str, kind: str | None) -> None:
-    reason = is_trap_url(url, this_year=2026)
+    reason = is_trap_url(url, max_params=4, max_depth=8, this_year=2026)
     assert (reason.split(":", 1)[0] if reason else None) == kind, reason
 
 
-def test_trap_filter_drops_only_in_site_links() -> None:
-    mw = TrapFilterMiddleware(fake_crawler())
-    entry = Request("https://blog.com/?replytocom=1", meta={"site": "blog.com", "site_depth": 0})
-    good = Request("https://blog.com/contact/", meta={"site": "blog.com", "site_depth": 1})
-    trap = Request("https://blog.com/calendar/2026/12/", meta={"site": "blog.com", "site_depth": 1})
-    pdf = Request("https://blog.com/media-kit.pdf", meta={"site": "blog.com", "site_depth": 2})
-    search = Request("http://127.0.0.1:8888/search?q=a&format=json&pageno=2&categories=general&language=en")
-    out = list(mw.process_spider_output(None, [entry, good, trap, pdf, search, {"item": 1}]))
-    assert out == [entry, good, search, {"item": 1}]
-    assert mw.stats.values == {"linkspider/skipped/trap": 1, "linkspider/skipped/trap/calendar": 1,
-                               "linkspider/skipped/extension": 1}
+def test_the_trap_filter_drops_traps_and_files_by_extension() -> None:
+    traps = TrapFilter(max_params=4, max_depth=8)
+    assert traps.reason("https://blog.com/contact/") is None
+    assert traps.reason("https://blog.com/calendar/2026/12/").startswith("calendar:")
+    assert traps.reason("https://blog.com/media-kit.pdf") == "extension: .pdf"
+    assert traps.reason("https://blog.com/a?b=1&c=2&d=3&e=4&f=5").startswith("query_params:")
 
 
 def test_scrapy_url_length_middleware_is_still_there() -> None:

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from tests.fakeweb.crawl import ROOT, crawl_env
+from fakeweb.crawl import ROOT, crawl_env
 
 SCRAPYD = Path(sys.executable).with_name("scrapyd")
 DEPLOY = Path(sys.executable).with_name("scrapyd-deploy")

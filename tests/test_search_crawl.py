@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
+from fakeweb import BRAVE_API_KEY, GOOGLE_API_KEY, GOOGLE_CSE_ID
 from tests.conftest import CrawlResult, run_crawl
-from tests.fakeweb import BRAVE_API_KEY, GOOGLE_API_KEY, GOOGLE_CSE_ID
 
 
 def rows(db: Path, sql: str, *args: Any) -> list[tuple]:
@@ -218,28 +218,27 @@ def test_a_site_first_met_through_one_of_its_articles_gets_a_second_look_from_a_
     """
     import scrapy
     from scrapy.http import HtmlResponse
-    from scrapy.utils.test import get_crawler
 
+    from linkspider.crawl.page_stage import process_page
     from linkspider.crawl.spiders.searching import RoundupsSpider
-    from linkspider.crawl.workers import page_facts
     from linkspider.discover.search.base import SearchResult
     from linkspider.items import Discovery, DiscoveryItem, PageItem
+    from tests.crawler_support import project_crawler
     from tests.extract_support import PAGES, labels
 
-    crawler = get_crawler(RoundupsSpider, settings_dict={
-        "SEARCH_BACKEND": "searxng", "SEARXNG_URL": "http://127.0.0.1:9/search", "RENDER": "never",
-        "LINKSPIDER_DB": str(tmp_path / "ls.db"), "SITE_PAGE_BUDGET": 12, "SEARCH_UNCONFIRMED_BUDGET": 4})
+    crawler = project_crawler(RoundupsSpider, SEARCH_BACKEND="searxng", SEARXNG_URL="http://127.0.0.1:9/search",
+                              LINKSPIDER_DB=str(tmp_path / "ls.db"), SITE_PAGE_BUDGET=12, SEARCH_UNCONFIRMED_BUDGET=4)
     spider = RoundupsSpider.from_crawler(crawler, niche="fitness")
     crawler.spider = spider
     crawler.stats.open_spider()
     site = "fitlifejournal.com"
 
     def fetched(request: scrapy.Request, html: str) -> list[Any]:
-        """The spider's decisions once the page is fetched and extracted."""
+        """The spider's decisions once the page is fetched and read by the page stage."""
         response = HtmlResponse(request.url, body=html.encode(), encoding="utf-8", request=request)
-        item = PageItem(url=request.url, domain=site, niche="fitness", status=200, html=html,
-                        facts=page_facts(html, request.url))
-        return list(spider.page_extracted(response, item))
+        result = process_page(html, request.url, context=spider.pages.context)
+        item = PageItem(url=request.url, domain=site, niche="fitness", status=200, html=html, facts=result.facts)
+        return list(spider.after_page(response, item, result, follow=False))
 
     article = "https://www.fitlifejournal.com/blog/own-1/"
     [first] = spider.candidate(article, site, Discovery(source="snowball", detail="https://gritlab.com/roundup/"))
@@ -247,7 +246,7 @@ def test_a_site_first_met_through_one_of_its_articles_gets_a_second_look_from_a_
                     "<p>Strength training starts with the squat. Keep your back straight and go slow.</p>"
                     '<a href="/about/">About</a></main></body></html>')
     fetched(first, article_html)
-    assert site in spider._short_walks and spider._used[site] > 12 - 4  # a short walk only
+    assert site in spider._short_walks and spider.budget.left(site) < 4  # a short walk only
 
     roundup_name = "fitlifejournal-roundup.html"
     roundup = labels()[roundup_name]["url"]

@@ -30,8 +30,10 @@ from urllib.parse import urlsplit
 import pytest
 import scrapy
 from scrapy.utils.request import fingerprint
-from scrapy.utils.test import get_crawler
 
+from fakeweb import SEARCH_HOSTS
+from fakeweb.crawl import FAST, ROOT, crawl_env
+from fakeweb.search import SearchService
 from linkspider.common.redact import install_log_redaction, redact, register_secret
 from linkspider.crawl.checkpoint import CheckpointError, request_record, restore
 from linkspider.crawl.spiders.searching import GuestPostsSpider
@@ -39,9 +41,7 @@ from linkspider.crawl.spiders.seeds import SeedsSpider
 from linkspider.items import Discovery
 from linkspider.store.database import Store
 from tests.conftest import run_crawl
-from tests.fakeweb import SEARCH_HOSTS
-from tests.fakeweb.crawl import FAST, ROOT, crawl_env
-from tests.fakeweb.search import SearchService
+from tests.crawler_support import project_crawler
 
 GOOGLE_KEY = "AIzaFAKE-google-key-5d1e7c20"
 BRAVE_KEY = "BSAfake-brave-token-90ab33f1"
@@ -157,8 +157,7 @@ def test_searxng_credentials_leave_the_url_for_a_header_and_a_refusal_says_so() 
 
 
 def search_spider(tmp_path: Path, **settings: str) -> GuestPostsSpider:
-    crawler = get_crawler(GuestPostsSpider, settings_dict={"LINKSPIDER_DB": str(tmp_path / "ls.db"),
-                                                           "RENDER": "never", **settings})
+    crawler = project_crawler(GuestPostsSpider, LINKSPIDER_DB=str(tmp_path / "ls.db"), **settings)
     spider = GuestPostsSpider.from_crawler(crawler, niche="fitness")
     crawler.spider = spider
     return spider
@@ -235,7 +234,7 @@ class _RunsCode:
 def test_restore_refuses_anything_but_a_request_record(tmp_path: Path, data: str | bytes, says: str) -> None:
     seeds = tmp_path / "s.txt"
     seeds.write_text("ironpulse.com\n")
-    crawler = get_crawler(SeedsSpider, settings_dict={"LINKSPIDER_DB": str(tmp_path / "ls.db")})
+    crawler = project_crawler(SeedsSpider, LINKSPIDER_DB=str(tmp_path / "ls.db"))
     spider = SeedsSpider.from_crawler(crawler, niche="fitness", seeds=str(seeds))
     with pytest.raises(CheckpointError, match=re.escape(says)):
         restore(data, spider)

@@ -16,8 +16,8 @@ with it becomes a *worker* of one shared crawl per spider name:
 * ``DistributedCrawl`` (extension) registers the worker with a heartbeat, keeps
   an idle worker alive while the seeding worker is still seeding or another
   worker is busy (it may yield more requests), shares the site walk's per-site
-  page budget in Redis (``RedisSeen``/``RedisUsed`` replace the spider's
-  ``_seen``/``_used``), and lets the last worker out delete the crawl's keys.
+  page budget in Redis (the spider's ``SiteBudget`` gets ``RedisSeen`` and
+  ``RedisUsed`` as its mappings), and lets the last worker out delete the crawl's keys.
 
 Redis keys (``<s>`` is the spider name): ``linkspider:<s>:requests``,
 ``:dupefilter``, ``:seeded``, ``:workers``, ``:sites``, ``:seen``, ``:used``,
@@ -28,75 +28,26 @@ same spider against another database (``redis://host:6379/1``).
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import socket
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator, MutableMapping
-from dataclasses import asdict, fields
-from datetime import date, datetime
 from typing import Any
 
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 
+from linkspider.common.queue import ITEMS_KEY, item_to_json, redis_client, run_to_json
 from linkspider.common.redact import redact
-from linkspider.items import Discovery, DiscoveryItem, PageItem
+from linkspider.crawl.budget import SiteBudget
+from linkspider.items import DiscoveryItem, PageItem
 
 logger = logging.getLogger(__name__)
 
-ITEMS_KEY = "linkspider:items"
-PROCESSING_KEY = "linkspider:items:processing"
 STORE_PIPELINE = "linkspider.store.pipelines.StorePipeline"
 QUEUE_PIPELINE = "linkspider.crawl.distributed.RedisItemQueuePipeline"
-
-
-# ---------------------------------------------------------------- items <-> JSON
-def _json_default(value: Any) -> Any:
-    if isinstance(value, (set, frozenset)):
-        return sorted(value, key=str)
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    return str(value)
-
-
-def item_to_json(item: PageItem | DiscoveryItem) -> str:
-    """One item as a JSON object with its ``type`` ("page" or "discovery")."""
-    if isinstance(item, PageItem):
-        kind = "page"
-    elif isinstance(item, DiscoveryItem):
-        kind = "discovery"
-    else:
-        raise TypeError(f"not a linkspider item: {type(item).__name__}")
-    return json.dumps({"type": kind, **asdict(item)}, default=_json_default, ensure_ascii=False)
-
-
-def _known(cls: type, data: dict[str, Any]) -> dict[str, Any]:
-    names = {f.name for f in fields(cls)}
-    return {k: v for k, v in data.items() if k in names}
-
-
-def item_from_json(text: str | bytes) -> PageItem | DiscoveryItem:
-    """The item ``item_to_json`` wrote (fields unknown to this version are ignored)."""
-    data = json.loads(text)
-    kind = data.pop("type", None)
-    discovery = data.get("discovery")
-    if isinstance(discovery, dict):
-        data["discovery"] = Discovery(**_known(Discovery, discovery))
-    if kind == "page":
-        return PageItem(**_known(PageItem, data))
-    if kind == "discovery":
-        return DiscoveryItem(**_known(DiscoveryItem, data))
-    raise ValueError(f"not a linkspider item (type {kind!r})")
-
-
-def run_to_json(spider: str, niche: str, args: dict[str, Any], outcome: str, stats: dict[str, Any],
-                worker: str) -> str:
-    """A worker's run record (the ``runs`` row the store writes for a single-process crawl)."""
-    return json.dumps({"type": "run", "spider": spider, "niche": niche, "args": args, "outcome": outcome,
-                       "stats": stats, "worker": worker}, default=_json_default, ensure_ascii=False)
 
 
 # ---------------------------------------------------------------- keys and the client
@@ -104,34 +55,6 @@ def crawl_keys(spider: str) -> dict[str, str]:
     base = f"linkspider:{spider}"
     return {name: f"{base}:{name}" for name in
             ("requests", "dupefilter", "seeded", "workers", "sites", "seen", "used")}
-
-
-def redis_client(url: str) -> Any:
-    import redis
-
-    return redis.Redis.from_url(url, socket_timeout=30, socket_connect_timeout=10, retry_on_timeout=True)
-
-
-def redis_problem(url: str) -> str | None:
-    """Why the Redis at ``url`` cannot be used (one line, password redacted), or None when it answers.
-
-    Asked before a worker starts: scrapy-redis' scheduler would otherwise fail
-    inside the engine's start, as three chained tracebacks.
-    """
-    try:
-        import redis
-    except ImportError:  # DistributedAddon says what to install
-        return None
-    try:
-        client = redis.Redis.from_url(url, socket_timeout=10, socket_connect_timeout=10)
-        try:
-            client.ping()
-        finally:
-            client.close()
-    except (redis.RedisError, ValueError, OSError) as exc:
-        return (f"REDIS_URL={redact(url)} cannot be used: {redact(exc)}. Start that Redis (and check its "
-                "password), or unset REDIS_URL to crawl in one process")
-    return None
 
 
 def worker_id() -> str:
@@ -223,7 +146,7 @@ class DistributedCrawl:
         self.server = redis_client(settings["REDIS_URL"])
         self.worker = worker_id()
         # A worker silent this long is taken for dead (killed, machine gone).
-        self.timeout = settings.getfloat("LINKSPIDER_WORKER_TIMEOUT", 60.0)
+        self.timeout = settings.getfloat("LINKSPIDER_WORKER_TIMEOUT")
         self.keys: dict[str, str] = {}
         self.role = ""
         self._heartbeat: Any = None
@@ -248,15 +171,16 @@ class DistributedCrawl:
                         "resume": "resuming the queued requests of an interrupted crawl"}[self.role])
         self.crawler.stats.set_value("linkspider/distributed/worker", self.worker)
         self.crawler.stats.set_value("linkspider/distributed/role", self.role)
-        if hasattr(spider, "_seen") and hasattr(spider, "_used"):
-            spider._seen = RedisSeen(self.server, self.keys["sites"], self.keys["seen"])
-            spider._used = RedisUsed(self.server, self.keys["used"])
+        budget = getattr(spider, "budget", None)
+        if isinstance(budget, SiteBudget):  # every worker spends the same per-site budget
+            spider.budget = SiteBudget(budget.pages, seen=RedisSeen(self.server, self.keys["sites"], self.keys["seen"]),
+                                       used=RedisUsed(self.server, self.keys["used"]))
         # An idle worker looks at the shared queue on the engine's heartbeat, every 5 s by default:
         # too slow to join a crawl another worker is seeding. (Private in Scrapy 2.19: when it goes
         # away, workers only join a little later.)
         engine = self.crawler.engine
         if engine is not None and hasattr(engine, "_SLOT_HEARTBEAT_INTERVAL"):
-            engine._SLOT_HEARTBEAT_INTERVAL = self.crawler.settings.getfloat("LINKSPIDER_IDLE_POLL", 0.5)
+            engine._SLOT_HEARTBEAT_INTERVAL = self.crawler.settings.getfloat("LINKSPIDER_IDLE_POLL")
         from twisted.internet import task
 
         self._heartbeat = task.LoopingCall(self.beat)
@@ -366,7 +290,7 @@ class RedisSiteSet:
 
 
 class RedisSeen(MutableMapping[str, RedisSiteSet]):
-    """Drop-in for the site walk's ``_seen`` (site -> set of URLs), shared by all workers."""
+    """The ``seen`` mapping of a ``SiteBudget`` (site -> set of URLs), shared by all workers."""
 
     def __init__(self, server: Any, sites_key: str, seen_key: str) -> None:
         self.server, self.sites_key, self.seen_key = server, sites_key, seen_key
@@ -398,9 +322,9 @@ class RedisSeen(MutableMapping[str, RedisSiteSet]):
 
 
 class RedisUsed(MutableMapping[str, int]):
-    """Drop-in for the site walk's ``_used`` (site -> pages of its budget spent), shared by all workers.
+    """The ``used`` mapping of a ``SiteBudget`` (site -> pages of its budget spent), shared by all workers.
 
-    The walk does ``used[site] = used.get(site, 0) + 1``: an assignment adds the
+    The budget does ``used[site] = used.get(site, 0) + 1``: an assignment adds the
     difference to what *this* worker last read (HINCRBY), so increments made by
     two workers at once both count.
     """
@@ -450,7 +374,7 @@ class RedisItemQueuePipeline:
         self.stats = crawler.stats
         self.url = crawler.settings.get("REDIS_URL")
         self.key = crawler.settings.get("LINKSPIDER_ITEMS_KEY") or ITEMS_KEY
-        self.db_path = crawler.settings.get("LINKSPIDER_DB") or "output/linkspider.db"
+        self.db_path = crawler.settings.get("LINKSPIDER_DB")
         self.server: Any = None
         self.pending: list[str] = []
 

@@ -25,7 +25,7 @@ class Progress:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> Progress:
-        ext = cls(crawler, crawler.settings.getfloat("LINKSPIDER_PROGRESS_INTERVAL", 60.0))
+        ext = cls(crawler, crawler.settings.getfloat("LINKSPIDER_PROGRESS_INTERVAL"))
         crawler.signals.connect(ext.opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.closed, signal=signals.spider_closed)
         return ext

@@ -144,7 +144,7 @@ def start_browser_proxy(settings: Any) -> int | None:
     from linkspider.crawl.browser_proxy import BrowserProxy
     from linkspider.crawl.middlewares.ssrf import HostRules
 
-    return BrowserProxy(HostRules(settings.getlist("LINKSPIDER_ALLOWED_HOSTS", []))).start()
+    return BrowserProxy(HostRules(settings.getlist("LINKSPIDER_ALLOWED_HOSTS"))).start()
 
 
 class RenderAddon:

@@ -1,9 +1,13 @@
 """Crawler traps: URLs a site walk should never spend a page of its budget on.
 
-``is_trap_url(url)`` is a pure function (no settings, no I/O) returning ``None``
-for an ordinary URL, or a short reason for a trap. Every reason starts with a
-stable key and a colon (``"query_params: 6 parameters (more than 4)"``), so a
-caller can count them in stats by ``reason.split(":", 1)[0]``.
+``is_trap_url(url, max_params=..., max_depth=...)`` is a pure function (no
+settings, no I/O) returning ``None`` for an ordinary URL, or a short reason
+for a trap. Every reason starts with a stable key and a colon
+(``"query_params: 6 parameters (more than 4)"``), so a caller can count them
+in stats by ``reason.split(":", 1)[0]``. ``TrapFilter`` is the one filter the
+site walk applies before it spends a page on a link: the same rules, with
+``LINKSPIDER_TRAP_MAX_PARAMS`` and ``LINKSPIDER_TRAP_MAX_SEGMENTS`` from the
+settings, plus links to files by extension (images, archives, office files).
 
 Traps recognised:
 
@@ -28,11 +32,15 @@ is an ordinary page.
 from __future__ import annotations
 
 import datetime as _dt
+import posixpath
 import re
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-MAX_QUERY_PARAMS = 4
-MAX_PATH_SEGMENTS = 8
+from scrapy.linkextractors import IGNORED_EXTENSIONS
+
+_SKIP_EXT = frozenset("." + e for e in IGNORED_EXTENSIONS)
 
 # Query keys that carry a session: the same page under a new URL per visit.
 _SESSION_KEYS = frozenset({
@@ -107,8 +115,7 @@ def _calendar_path(segments: list[str], this_year: int) -> str | None:
     return None
 
 
-def is_trap_url(url: str, *, max_params: int = MAX_QUERY_PARAMS, max_depth: int = MAX_PATH_SEGMENTS,
-                this_year: int | None = None) -> str | None:
+def is_trap_url(url: str, *, max_params: int, max_depth: int, this_year: int | None = None) -> str | None:
     """Why ``url`` is a crawler trap (``"key: detail"``), or ``None`` when it is an ordinary page."""
     try:
         parts = urlsplit(url)
@@ -146,3 +153,35 @@ def is_trap_url(url: str, *, max_params: int = MAX_QUERY_PARAMS, max_depth: int 
 def trap_kind(reason: str) -> str:
     """The stable key of a reason from :func:`is_trap_url` (for stats)."""
     return reason.split(":", 1)[0]
+
+
+def url_extension(url: str) -> str:
+    """``.pdf`` for ``https://x.com/a/file.PDF?x=1``; ``""`` when the path has no extension."""
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        return ""
+    return posixpath.splitext(path)[1].lower()
+
+
+def has_ignored_extension(url: str) -> bool:
+    """True for links to files Scrapy's link extractors skip (images, archives, office files...)."""
+    return url_extension(url) in _SKIP_EXT
+
+
+@dataclass(frozen=True)
+class TrapFilter:
+    """The links a site walk does not follow: traps by :func:`is_trap_url`, and files by extension."""
+
+    max_params: int
+    max_depth: int
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> TrapFilter:
+        return cls(settings.getint("LINKSPIDER_TRAP_MAX_PARAMS"), settings.getint("LINKSPIDER_TRAP_MAX_SEGMENTS"))
+
+    def reason(self, url: str) -> str | None:
+        """Why not to follow ``url`` (``"extension: .pdf"``, ``"calendar: ..."``), or None."""
+        if has_ignored_extension(url):
+            return f"extension: {url_extension(url)}"
+        return is_trap_url(url, max_params=self.max_params, max_depth=self.max_depth)

@@ -12,7 +12,7 @@ started from a script without an ``if __name__ == "__main__"`` guard starts
 itself again; under ``scrapy crawl`` every worker imports all of Scrapy), its
 ``fork`` method forks a process that runs threads and an event loop, and it
 cannot stop one task that hangs. A worker here is ``python -m
-linkspider.crawl.workers``: it imports the extractors and nothing else, reads
+linkspider.crawl.workers``: it imports the page stage's pure code and nothing else, reads
 pickled ``(html, url, ...)`` frames on stdin and answers on stdout, in order.
 
 - Several pages are written ahead to a worker, so it never waits for the busy
@@ -31,8 +31,9 @@ pickled ``(html, url, ...)`` frames on stdin and answers on stdout, in order.
   whole process group while the crawl still finishes its pages gracefully);
   it exits when its crawl closes its stdin, or dies (end-of-file).
 
-``page_facts`` is the pure function a worker runs; the crawl process runs the
-same function when ``EXTRACT_WORKERS = 0``.
+What a worker runs is ``--func`` (default: the page stage's
+``linkspider.crawl.page_stage:process_page``); the crawl process runs the same
+function in a thread of its own when ``EXTRACT_WORKERS = 0``.
 """
 
 from __future__ import annotations
@@ -49,16 +50,13 @@ import signal
 import sys
 import time
 from collections import deque
-from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
-from linkspider.extract import extract_page
-from linkspider.extract.competitor_links import verify_links
-
 logger = logging.getLogger(__name__)
 
-PAGE_FACTS = "linkspider.crawl.workers:page_facts"
+# What a worker runs for each page unless told otherwise (the crawl's page stage).
+PAGE_STAGE = "linkspider.crawl.page_stage:process_page"
 PIPE_BYTES = 1 << 20
 _HEADER = 4  # bytes of big-endian frame length
 
@@ -67,24 +65,6 @@ _HEADER = 4  # bytes of big-endian frame length
 _WARM_PAGE = ("<html><head><title>Contact us</title></head><body><main><h1>Write for us</h1>"
               "<p>Email editor@example.com about guest posts on strength training.</p>"
               '<a href="https://other.example.org/">resource</a></main></body></html>')
-
-
-def page_facts(html: str, url: str, verify: Sequence[str] = (), optional: Collection[str] = (),
-               facts: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The facts of one page, with the check of its links to ``verify`` competitors when asked.
-
-    ``facts`` already extracted (a spider that had to classify the page) are
-    kept, not extracted twice. Links to ``optional`` competitors that are gone
-    are not reported (a backlink export that only says they *may* link).
-    """
-    facts = facts or extract_page(html, url)
-    if verify:
-        facts["competitor_links"] = [
-            {"competitor": check.competitor, "url": check.target_url or "", "anchor": check.anchor,
-             "rel": check.rel, "status": check.status}
-            for check in verify_links(html, url, list(verify))
-            if not (check.status == "gone" and check.competitor in optional)]
-    return facts
 
 
 class ExtractionError(Exception):
@@ -106,7 +86,7 @@ class PoolUnavailable(Exception):
 @dataclass
 class _Job:
     args: tuple[Any, ...]
-    future: asyncio.Future[dict[str, Any]]
+    future: asyncio.Future[Any]
     url: str
     tries: int = 0
 
@@ -118,6 +98,7 @@ class _Worker:
     head_since: float = 0.0  # when the first of ``jobs`` started being worked on
     timer: asyncio.TimerHandle | None = None
     timed_out: bool = False
+    ready: bool = False  # warmed up: the timeout of its first page counts from here, not from its start-up
     reader: asyncio.Task[None] | None = None
 
 
@@ -128,9 +109,9 @@ class _Usage:
 
 
 class ExtractorPool:
-    """Worker processes that run ``func`` (``"module:function"``, default :func:`page_facts`)."""
+    """Worker processes that run ``func`` (``"module:function"``, default: the page stage's ``process_page``)."""
 
-    def __init__(self, workers: int = 1, *, func: str = PAGE_FACTS, timeout: float = 60.0,
+    def __init__(self, workers: int = 1, *, func: str = PAGE_STAGE, timeout: float = 60.0,
                  max_restarts: int = 10) -> None:
         self.size = max(1, workers)
         self.func = func
@@ -166,7 +147,13 @@ class ExtractorPool:
             _widen_pipe(stream)
         worker = _Worker(proc)
         worker.reader = asyncio.ensure_future(self._read(worker))
+        # A worker that never finishes warming up is stopped like one stuck on a page.
+        asyncio.get_running_loop().call_later(max(self.timeout, 30.0), self._never_ready, worker)
         return worker
+
+    def _never_ready(self, worker: _Worker) -> None:
+        if not worker.ready and worker.proc.returncode is None:
+            worker.proc.kill()
 
     async def close(self) -> None:
         """Let the workers finish what they hold, then stop them (killed after a few seconds)."""
@@ -191,7 +178,7 @@ class ExtractorPool:
         self.unavailable = why
 
     # ------------------------------------------------------------ work
-    async def facts(self, html: str, url: str, *args: Any) -> dict[str, Any]:
+    async def run(self, html: str, url: str, *args: Any) -> Any:
         """The worker's answer for one page. Raises ExtractionError, ExtractionTimeout, WorkerDied, PoolUnavailable."""
         job = _Job((html, url, *args), asyncio.get_running_loop().create_future(), url)
         await self._submit(job)
@@ -208,7 +195,7 @@ class ExtractorPool:
 
     def _send(self, worker: _Worker, job: _Job) -> None:
         data = pickle.dumps(job.args, protocol=pickle.HIGHEST_PROTOCOL)
-        if not worker.jobs:
+        if not worker.jobs and worker.ready:
             self._set_head(worker)
         worker.jobs.append(job)
         assert worker.proc.stdin is not None
@@ -235,6 +222,11 @@ class ExtractorPool:
                 size = int.from_bytes(await stdout.readexactly(_HEADER), "big")
                 ok, value, pid, cpu, rss = pickle.loads(await stdout.readexactly(size))
                 self.usage[pid] = _Usage(cpu, rss)
+                if not worker.ready:  # the first frame says it is warm: its pages' clocks start now
+                    worker.ready = True
+                    if worker.jobs:
+                        self._set_head(worker)
+                    continue
                 job = worker.jobs.popleft()
                 if worker.jobs:
                     self._set_head(worker)
@@ -328,7 +320,8 @@ def serve(func_name: str, inp: BinaryIO, out: BinaryIO) -> int:
     """Answer frames until end-of-file: the worker's loop."""
     module, _, name = func_name.partition(":")
     func = getattr(importlib.import_module(module), name)
-    page_facts(_WARM_PAGE, "https://warm.example.com/contact/")
+    func(_WARM_PAGE, "https://warm.example.com/contact/")
+    _answer(out, True, "ready")
     while True:
         header = inp.read(_HEADER)
         if len(header) < _HEADER:
@@ -344,7 +337,7 @@ def serve(func_name: str, inp: BinaryIO, out: BinaryIO) -> int:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m linkspider.crawl.workers",
                                  description="linkspider's extraction worker (started by the crawl).")
-    ap.add_argument("--func", default=PAGE_FACTS, help="module:function to run on each frame")
+    ap.add_argument("--func", default=PAGE_STAGE, help="module:function to run on each frame")
     args = ap.parse_args(argv)
     # Ctrl-C in a terminal and a service manager's SIGTERM reach the whole process
     # group; the crawl then shuts down gracefully and still needs its worker for

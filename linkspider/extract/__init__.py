@@ -43,14 +43,14 @@ from .authors import extract_authors
 from .contacts import detect_contact_form, detect_contact_page
 from .dates import extract_published
 from .emails import extract_emails
-from .html import parse
+from .html import Page, parse
 from .kinds import classify
 from .links import outbound_links
 from .social import extract_social
 from .structured import structured_data
 from .terms import page_terms
 
-__all__ = ["extract_page", "empty_facts"]
+__all__ = ["extract_page", "facts_of", "empty_facts"]
 
 
 def empty_facts() -> dict[str, Any]:
@@ -85,9 +85,13 @@ def extract_page(html: str, url: str) -> dict[str, Any]:
     page carries JSON-LD or microdata (:mod:`.structured`); every extractor
     reads the shared tree.
     """
+    return facts_of(parse(html if isinstance(html, str) else "", url if isinstance(url, str) else ""))
+
+
+def facts_of(page: Page) -> dict[str, Any]:
+    """:func:`extract_page` on a page already parsed (the crawl's page stage reads more from the same tree)."""
     facts = empty_facts()
     try:
-        page = parse(html if isinstance(html, str) else "", url if isinstance(url, str) else "")
         if page.root is None:
             return facts
         evidence: dict[str, str] = {}

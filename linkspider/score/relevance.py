@@ -9,7 +9,8 @@ The niche profile's keyword weights stand in for BM25's IDF: a niche crawl's
 own corpus is mostly on-niche, so a corpus IDF would penalise exactly the
 niche's words. Words are stemmed with the Snowball stemmer (``workouts`` ->
 ``workout``, ``running`` -> ``run``); two-word keywords match as phrases
-(stemmed bigrams); longer keywords count by their words.
+(stemmed bigrams); longer keywords count by their words. Text becomes terms
+in ``linkspider/extract/terms.py``, for the pages and the profile alike.
 
 A site's relevance (0..1) blends the share of its content pages that are
 about the niche with how strongly they are; it is what the prospect score
@@ -18,14 +19,10 @@ leans on first. Pure functions: no Scrapy, no database.
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
-from itertools import chain
 
-import snowballstemmer
+from linkspider.extract.terms import term_counts, tokens
 
 # BM25 parameters: the usual defaults; AVG_WORDS is a typical blog post's
 # main-content length in words, the length pages are normalised against.
@@ -37,98 +34,6 @@ AVG_WORDS = 600
 ON_NICHE = 1.5
 # Pages shorter than this (contact forms, privacy notices) say nothing about topic.
 MIN_WORDS = 60
-# Terms kept per page: enough for every keyword of a profile, small in the database.
-TERMS_PER_PAGE = 40
-
-_WORD = re.compile(r"[a-zà-öø-ÿß0-9]+(?:['’][a-z]+)?", re.I)
-_STOP = frozenset("""
-a about above after again all also am an and any are as at be because been before being below between
-both but by can could did do does doing down during each few for from further had has have having he her
-here hers herself him himself his how i if in into is it its itself just me more most my myself no nor not
-now of off on once only or other our ours ourselves out over own same she should so some such than that the
-their theirs them themselves then there these they this those through to too under until up very was we were
-what when where which while who whom why will with would you your yours yourself yourselves one two get got
-like may might must us via per le la les de des du et en un une der die das und ein eine el los las y del
-""".split())
-_STEMMER = snowballstemmer.stemmer("english")
-
-
-@lru_cache(maxsize=200_000)
-def _stem(word: str) -> str:
-    return _STEMMER.stemWord(word)
-
-
-_MISSING = object()
-# Matched word -> its stem, or None for a stop word / number / single letter.
-# Words repeat endlessly across pages: the regex clean-up and the stemmer run
-# once per distinct word (bounded, so a hostile page cannot grow it forever).
-_TOKEN_CACHE: dict[str, str | None] = {}
-_TOKEN_CACHE_MAX = 300_000
-
-
-# Longer than any word a language has ("pneumonoultramicroscopicsilicovolcanoconiosis" is 45): a hash, a
-# base64 blob, a hostile page's one-line "word". Not stemmed (the stemmer's cost grows with its length) and
-# not cached (each would be a cache key as long as itself).
-MAX_WORD_CHARS = 45
-
-
-def _token(raw: str) -> str | None:
-    if len(raw) > MAX_WORD_CHARS:
-        return None
-    word = raw.replace("’", "'").split("'")[0]
-    value = _stem(word) if len(word) > 1 and word not in _STOP and not word.isdigit() else None
-    if len(_TOKEN_CACHE) < _TOKEN_CACHE_MAX:
-        _TOKEN_CACHE[raw] = value
-    return value
-
-
-def tokens(text: str) -> list[str]:
-    """Lower-cased, stemmed words without stop words or bare numbers."""
-    out = []
-    cache = _TOKEN_CACHE
-    for raw in _WORD.findall(text.lower()):
-        value = cache.get(raw, _MISSING)
-        if value is _MISSING:
-            value = _token(raw)
-        if value is not None:
-            out.append(value)
-    return out
-
-
-def term_counts(weighted_texts: Iterable[tuple[str, int]]) -> tuple[Counter[str], int]:
-    """Weighted term counts (words and two-word phrases) of a page and its word count.
-
-    ``weighted_texts`` pairs text with how much it counts: the title and
-    headings say what a page is about more than a paragraph does.
-    """
-    counts: Counter[str] = Counter()
-    words = 0
-    for text, weight in weighted_texts:
-        toks = tokens(text)
-        if not toks:
-            continue
-        if weight == 1:
-            words += len(toks)
-        # word, phrase, word, phrase, ..., last word: the order terms are first seen in
-        # (ties in top_terms keep it).
-        sequence = chain(chain.from_iterable(zip(toks, map(" ".join, zip(toks, toks[1:])))), toks[-1:])
-        if weight == 1:
-            counts.update(sequence)
-        else:
-            for term, n in Counter(sequence).items():
-                counts[term] += n * weight
-    return counts, words
-
-
-def top_terms(counts: Counter[str], keep: Iterable[str] = (), n: int = TERMS_PER_PAGE) -> dict[str, int]:
-    """The ``n`` commonest terms (single words and phrases seen twice), plus any in ``keep``."""
-    keep = set(keep)
-    top = {t: c for t, c in counts.most_common() if " " not in t or c >= 2}
-    chosen = dict(list(top.items())[:n])
-    chosen.update({t: counts[t] for t in keep if counts.get(t)})
-    return chosen
-
-
 @dataclass(frozen=True)
 class NicheQuery:
     """A niche profile turned into stemmed terms with weights."""

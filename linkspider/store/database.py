@@ -19,7 +19,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -431,6 +431,21 @@ class Store:
                 self._upsert_competitor_links(rows)
         except sqlite3.Error as exc:
             raise StoreError(_explain(self.path, exc)) from exc
+
+    def write_batch(self, batch: list[Any], weights: dict[str, float] | None = None, today: date | None = None,
+                    niche: str = "", job: str = "") -> None:
+        """Write a batch of crawl items (one transaction), then score the sites it touched: what the crawl's
+        store pipeline and ``linkspider ingest`` both do with a batch."""
+        self.write_pages(batch, job=job)
+        self.rescore({item.domain for item in batch if isinstance(item, (PageItem, DiscoveryItem))},
+                     weights, today, niche)
+
+    def rescore(self, domains: Iterable[str], weights: dict[str, float] | None = None, today: date | None = None,
+                niche: str = "") -> None:
+        """Score ``domains`` again from what is stored (``linkspider rescore`` after changing the weights)."""
+        from linkspider.score.prospect import score_site
+
+        self.save_scores({s["domain"]: score_site(s, weights, today, niche) for s in self.site_facts(domains)})
 
     def save_scores(self, scores: dict[str, dict[str, Any]]) -> None:
         """Per site: ``score``, ``score_why`` and the per-kind scores and relevance figures."""

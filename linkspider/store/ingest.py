@@ -22,19 +22,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from linkspider.common.redact import redact
-from linkspider.crawl.distributed import (
+from linkspider.common.queue import (
     ITEMS_KEY,
     PROCESSING_KEY,
     item_from_json,
     redis_client,
 )
+from linkspider.common.redact import redact
 from linkspider.items import DiscoveryItem, PageItem
 from linkspider.score.prospect import parse_today
 from linkspider.store.database import Store
-from linkspider.store.pipelines import (
-    store_batch,  # the one place a batch is stored and scored
-)
 
 logger = logging.getLogger(__name__)
 
@@ -147,7 +144,7 @@ def _write(store: Store, server: Any, processing: str, messages: list[bytes], we
         for item in items:
             by_niche.setdefault(item.niche, []).append(item)
         for niche, group in by_niche.items():
-            store_batch(store, group, weights, today, niche)
+            store.write_batch(group, weights, today, niche)
     for run in runs:
         run_id = store.start_run(run["spider"], run.get("niche", ""),
                                  {**run.get("args", {}), "worker": run.get("worker", "")})

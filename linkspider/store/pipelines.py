@@ -1,11 +1,11 @@
-"""Item pipelines: extract -> score -> store. Thin glue, in ITEM_PIPELINES order.
+"""The item pipeline: items reach it read and scored (the page stage did that), and are stored.
 
-``ExtractPipeline`` runs the pure extractors over the pages that reached it
-unextracted (``linkspider/crawl/middlewares/extract.py`` extracts the rest) and drops
-the HTML; ``ScorePipeline`` scores the page against the crawl's niche (BM25
-relevance, competitor links); ``StorePipeline`` writes pages in batches and,
-after each batch, scores the sites it touched. Settings read: LINKSPIDER_DB,
-LINKSPIDER_BATCH_SIZE, LINKSPIDER_FLUSH_SECONDS, SCORE_WEIGHTS, LINKSPIDER_TODAY.
+``StorePipeline`` writes them in batches (``Store.write_batch``: one
+transaction, then the sites it touched are scored again), keeps one row per
+crawl in ``runs``, and spills what the database would not take to a JSON
+Lines file rather than lose it. Settings read: LINKSPIDER_DB,
+LINKSPIDER_BATCH_SIZE, LINKSPIDER_FLUSH_SECONDS, LINKSPIDER_DB_TIMEOUT,
+LINKSPIDER_JOB, SCORE_WEIGHTS, LINKSPIDER_TODAY.
 """
 
 from __future__ import annotations
@@ -17,110 +17,16 @@ import os
 import tempfile
 import time
 from dataclasses import asdict
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from scrapy.utils.defer import deferred_from_coro
 
-from linkspider.common.domains import registrable_domain
-from linkspider.crawl.workers import page_facts
 from linkspider.items import DiscoveryItem, FrontierItem, PageItem, QueryItem
-from linkspider.score.prospect import parse_today, score_site
-from linkspider.score.relevance import NicheQuery, page_relevance
+from linkspider.score.prospect import parse_today
 from linkspider.store.database import Store, StoreError
 
 logger = logging.getLogger(__name__)
-
-
-class ExtractPipeline:
-    """The net under ExtractMiddleware, which extracts every page a spider callback yields.
-
-    Pages that bypassed it (from errbacks or ``start()``, or with the middleware
-    taken out of SPIDER_MIDDLEWARES) are extracted here; for pages that failed
-    to load it records their links to competitors as gone.
-    """
-
-    def __init__(self, crawler: Any) -> None:
-        self.stats = crawler.stats
-
-    @classmethod
-    def from_crawler(cls, crawler: Any) -> ExtractPipeline:
-        return cls(crawler)
-
-    def process_item(self, item: Any) -> Any:
-        if not isinstance(item, PageItem) or item.extracted:
-            return item
-        if not item.html:
-            if item.verify_competitors:  # the referring page is gone, and its links with it
-                item.facts["competitor_links"] = [
-                    {"competitor": c, "url": "", "anchor": "", "rel": [], "status": "gone"}
-                    for c in item.verify_competitors if c not in item.verify_optional]
-            return item
-        try:
-            item.facts = page_facts(item.html, item.url, item.verify_competitors, item.verify_optional,
-                                    item.facts or None)
-        except Exception:  # an extractor bug must not lose the page
-            logger.exception("extraction failed on %s; page kept without facts", item.url)
-            self.stats.inc_value("linkspider/extract_errors")
-            item.facts = {}
-        item.html, item.extracted = "", True
-        if item.facts.get("emails"):
-            self.stats.inc_value("linkspider/pages_with_email")
-        return item
-
-
-class ScorePipeline:
-    """Page-level scores against the crawl's niche: relevance and links to competitors."""
-
-    def __init__(self, crawler: Any) -> None:
-        self.crawler = crawler
-        self.query: NicheQuery | None = None
-        self.competitors: set[str] = set()
-
-    @classmethod
-    def from_crawler(cls, crawler: Any) -> ScorePipeline:
-        return cls(crawler)
-
-    def open_spider(self) -> None:
-        profile = getattr(self.crawler.spider, "profile", None)
-        if profile is not None:
-            self.query = NicheQuery.from_profile(profile.keywords, profile.negative_keywords, profile.about)
-            self.competitors = set(profile.competitors)
-
-    def process_item(self, item: Any) -> Any:
-        if not isinstance(item, PageItem) or not item.facts.get("terms"):
-            return item
-        facts = item.facts
-        if self.query is not None:
-            rel = page_relevance(facts.get("terms", {}), facts.get("words", 0), self.query)
-            facts["relevance"], facts["negative"] = round(rel.score, 3), round(rel.negative, 3)
-        domains = {registrable_domain(link["url"]) for link in facts.get("outbound_links", [])}
-        domains.discard("")
-        facts["outbound_domains"] = len(domains)
-        seen = competitor_links(facts.get("outbound_links", []), self.competitors & domains)
-        if seen:
-            verified = {c["competitor"] for c in facts.get("competitor_links", [])}
-            facts["competitor_links"] = facts.get("competitor_links", []) + [
-                c for c in seen if c["competitor"] not in verified]
-            self.crawler.stats.inc_value("linkspider/competitor_links", len(seen))
-        return item
-
-
-def competitor_links(links: list[dict[str, Any]], competitors: set[str]) -> list[dict[str, Any]]:
-    """The best link to each competitor among a page's outbound links (followed beats nofollow)."""
-    best: dict[str, dict[str, Any]] = {}
-    for link in links:
-        competitor = registrable_domain(link["url"])
-        if competitor not in competitors:
-            continue
-        rel = [r for r in link.get("rel", []) if r in ("nofollow", "sponsored", "ugc")]
-        status = rel[0] if rel else "present"
-        found = {"competitor": competitor, "url": link["url"], "anchor": link.get("text", ""),
-                 "rel": link.get("rel", []), "status": status}
-        if competitor not in best or (status == "present" and best[competitor]["status"] != "present"):
-            best[competitor] = found
-    return list(best.values())
 
 
 class StorePipeline:
@@ -131,9 +37,9 @@ class StorePipeline:
         self.crawler = crawler
         self.stats = crawler.stats
         self.db_path = settings.get("LINKSPIDER_DB")
-        self.batch_size = settings.getint("LINKSPIDER_BATCH_SIZE", 100)
-        self.timeout = settings.getfloat("LINKSPIDER_DB_TIMEOUT", 30.0)
-        self.flush_seconds = settings.getfloat("LINKSPIDER_FLUSH_SECONDS", 5.0)
+        self.batch_size = settings.getint("LINKSPIDER_BATCH_SIZE")
+        self.timeout = settings.getfloat("LINKSPIDER_DB_TIMEOUT")
+        self.flush_seconds = settings.getfloat("LINKSPIDER_FLUSH_SECONDS")
         self.store: Store | None = None
         self.buffer: list[Any] = []
         self.last_flush = time.monotonic()
@@ -178,8 +84,8 @@ class StorePipeline:
             return
         batch, self.buffer = self.buffer, []
         try:
-            store_batch(self.store, batch, self.weights, self.today, getattr(self.crawler.spider, "niche", ""),
-                        job=self.job)
+            self.store.write_batch(batch, self.weights, self.today, getattr(self.crawler.spider, "niche", ""),
+                                   job=self.job)
         except StoreError as exc:
             # Keep the batch and stop the crawl: better a short run than lost pages.
             self.buffer = batch + self.buffer
@@ -236,14 +142,6 @@ class StorePipeline:
         except Exception as exc:  # the pages are stored; a missing run row is not worth a crash
             logger.warning("could not record the run: %s", exc)
         self.store.close()
-
-
-def store_batch(store: Store, batch: list[Any], weights: dict[str, float], today: date | None,
-                niche: str = "", job: str = "") -> None:
-    """Write a batch (one transaction), then score the sites it touched: StorePipeline and `linkspider ingest`."""
-    store.write_pages(batch, job=job)
-    domains = {item.domain for item in batch if isinstance(item, (PageItem, DiscoveryItem))}
-    store.save_scores({s["domain"]: score_site(s, weights, today, niche) for s in store.site_facts(domains)})
 
 
 def _spider_args(spider: Any) -> dict[str, Any]:

@@ -68,7 +68,7 @@ class Command(ScrapyCrawl):
                 except TypeError as exc:
                     raise UsageError(f"spider {args[0]!r}: {exc}", print_help=False) from exc
         if self.settings.get("REDIS_URL"):
-            from linkspider.crawl.distributed import redis_problem
+            from linkspider.common.queue import redis_problem
 
             problem = redis_problem(self.settings["REDIS_URL"])
             if problem:

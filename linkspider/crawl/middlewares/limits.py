@@ -12,10 +12,9 @@
   spiders keep their own budget; this is the net under it, so a bug can never
   hammer one site. Redirect hops and retries of a counted request are not
   counted again (Scrapy caps those itself); robots.txt is not counted.
-- ``TrapFilterMiddleware`` (spider): drops links followed inside a site
-  (``meta["site_depth"] >= 1``) that are crawler traps (``linkspider.crawl.traps``)
-  or files by extension. Entries (seeds, search results, backlinks) are never
-  dropped here: the user or a search engine chose them.
+
+Crawler traps and file links are the site walk's own filter
+(``linkspider.crawl.traps.TrapFilter``): it drops them before spending a page.
 
 Oversized pages are Scrapy's own job: ``DOWNLOAD_MAXSIZE`` cancels the download
 (the errback gets ``DownloadCancelledError`` and the site walk stores the error)
@@ -25,45 +24,23 @@ and ``DOWNLOAD_WARNSIZE`` logs a warning.
 from __future__ import annotations
 
 import logging
-import posixpath
 from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy import signals
 from scrapy.exceptions import StopDownload
-from scrapy.linkextractors import IGNORED_EXTENSIONS
 
 from linkspider.common.domains import hostname, registrable_domain
 from linkspider.crawl.middlewares.ssrf import RequestRefused, configured_endpoints
-from linkspider.crawl.traps import (
-    MAX_PATH_SEGMENTS,
-    MAX_QUERY_PARAMS,
-    is_trap_url,
-    trap_kind,
-)
+from linkspider.crawl.traps import has_ignored_extension
 
 logger = logging.getLogger(__name__)
 
-_SKIP_EXT = frozenset("." + e for e in IGNORED_EXTENSIONS)
 # Content types whose body the site walk could read (HTML) or that search APIs answer in.
 _TEXTUAL = ("text/", "application/xhtml", "application/xml", "application/json", "application/javascript",
             "application/ecmascript", "application/ld+json", "application/rss", "application/atom")
 _MAYBE_ANYTHING = frozenset({"application/octet-stream", "binary/octet-stream", "application/unknown",
                              "application/x-unknown", "unknown/unknown", "application/download"})
-
-
-def url_extension(url: str) -> str:
-    """``.pdf`` for ``https://x.com/a/file.PDF?x=1``; ``""`` when the path has no extension."""
-    try:
-        path = urlsplit(url).path
-    except ValueError:
-        return ""
-    return posixpath.splitext(path)[1].lower()
-
-
-def has_ignored_extension(url: str) -> bool:
-    """True for links to files Scrapy's link extractors skip (images, archives, office files...)."""
-    return url_extension(url) in _SKIP_EXT
 
 
 def is_robots(url: str) -> bool:
@@ -95,7 +72,7 @@ class NonHtmlStopMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> NonHtmlStopMiddleware:
-        if not crawler.settings.getbool("LINKSPIDER_STOP_NON_HTML", True):
+        if not crawler.settings.getbool("LINKSPIDER_STOP_NON_HTML"):
             from scrapy.exceptions import NotConfigured
             raise NotConfigured
         return cls(crawler)
@@ -133,9 +110,9 @@ class SiteRequestCapMiddleware:
     def __init__(self, crawler: Any) -> None:
         settings = crawler.settings
         self.stats = crawler.stats
-        cap = settings.getint("LINKSPIDER_SITE_REQUEST_CAP", 0)
+        cap = settings.getint("LINKSPIDER_SITE_REQUEST_CAP")
         if cap <= 0:
-            cap = settings.getint("SITE_PAGE_BUDGET", 12) + settings.getint("LINKSPIDER_SITE_REQUEST_MARGIN", 12)
+            cap = settings.getint("SITE_PAGE_BUDGET") + settings.getint("LINKSPIDER_SITE_REQUEST_MARGIN")
         self.cap = cap
         self.endpoints = configured_endpoints(settings)
         self.counts: dict[str, int] = {}
@@ -168,52 +145,3 @@ class SiteRequestCapMiddleware:
             raise RequestRefused(message, "site_cap")
         self.counts[site] = count + 1
         return None
-
-
-class TrapFilterMiddleware:
-    """Spider middleware: drops in-site links to crawler traps and files (see the module docstring)."""
-
-    def __init__(self, crawler: Any) -> None:
-        settings = crawler.settings
-        self.crawler = crawler
-        self.stats = crawler.stats
-        self.max_params = settings.getint("LINKSPIDER_TRAP_MAX_PARAMS", MAX_QUERY_PARAMS)
-        self.max_depth = settings.getint("LINKSPIDER_TRAP_MAX_SEGMENTS", MAX_PATH_SEGMENTS)
-
-    @classmethod
-    def from_crawler(cls, crawler: Any) -> TrapFilterMiddleware:
-        return cls(crawler)
-
-    def keep(self, request: Any) -> bool:
-        meta = request.meta
-        if (meta.get("site_depth") or 0) < 1 or meta.get("playwright"):
-            return True
-        if has_ignored_extension(request.url):
-            self.stats.inc_value("linkspider/skipped/extension")
-            logger.debug("not following %s: a file by its extension", request.url)
-            return False
-        reason = is_trap_url(request.url, max_params=self.max_params, max_depth=self.max_depth)
-        if reason is None:
-            return True
-        self.stats.inc_value("linkspider/skipped/trap")
-        self.stats.inc_value(f"linkspider/skipped/trap/{trap_kind(reason)}")
-        logger.debug("not following %s: crawler trap (%s)", request.url, reason)
-        return False
-
-    def process_spider_output(self, response: Any, result: Any) -> Any:
-        for item in result:
-            if _is_request(item) and not self.keep(item):
-                continue
-            yield item
-
-    async def process_spider_output_async(self, response: Any, result: Any) -> Any:
-        async for item in result:
-            if _is_request(item) and not self.keep(item):
-                continue
-            yield item
-
-
-def _is_request(obj: Any) -> bool:
-    from scrapy import Request
-
-    return isinstance(obj, Request)

@@ -348,15 +348,15 @@ class SSRFGuardMiddleware:
         settings = crawler.settings
         self.crawler = crawler
         self.stats = crawler.stats
-        self.allow_private = settings.getbool("LINKSPIDER_ALLOW_PRIVATE", False)
-        self.allowed = HostRules(settings.getlist("LINKSPIDER_ALLOWED_HOSTS", []))
+        self.allow_private = settings.getbool("LINKSPIDER_ALLOW_PRIVATE")
+        self.allowed = HostRules(settings.getlist("LINKSPIDER_ALLOWED_HOSTS"))
         self.endpoints = configured_endpoints(settings)
-        self.dns_timeout = settings.getfloat("LINKSPIDER_SSRF_DNS_TIMEOUT", 5.0)
-        self.cache = _LRU(settings.getint("LINKSPIDER_SSRF_DNS_CACHE", 4096), ttl=600.0)
+        self.dns_timeout = settings.getfloat("LINKSPIDER_SSRF_DNS_TIMEOUT")
+        self.cache = _LRU(settings.getint("LINKSPIDER_SSRF_DNS_CACHE"), ttl=600.0)
         self.resolver = resolver
         mws = settings.getwithbase("DOWNLOADER_MIDDLEWARES")
         proxy_mw = "scrapy.downloadermiddlewares.httpproxy.HttpProxyMiddleware"
-        self.env_proxies = (getproxies() if settings.getbool("HTTPPROXY_ENABLED", True)
+        self.env_proxies = (getproxies() if settings.getbool("HTTPPROXY_ENABLED")
                             and mws.get(proxy_mw, 750) is not None else {})
         self.warned: set[str] = set()
         if self.allow_private:
@@ -494,8 +494,8 @@ class GuardedResolver(CachingThreadedResolver):
         exempt = HostRules([*proxies, *(str(u) for u in (settings.get(n) or os.environ.get(n) or ""
                                                               for n in ENDPOINT_SETTINGS) if "://" in u)])
         return cls(reactor, cache_size, settings.getfloat("DNS_TIMEOUT"), exempt=exempt,
-                   allowed=HostRules(settings.getlist("LINKSPIDER_ALLOWED_HOSTS", [])),
-                   check=not settings.getbool("LINKSPIDER_ALLOW_PRIVATE", False))
+                   allowed=HostRules(settings.getlist("LINKSPIDER_ALLOWED_HOSTS")),
+                   check=not settings.getbool("LINKSPIDER_ALLOW_PRIVATE"))
 
     def lookup(self, name: str, timeout: Any = ()) -> defer.Deferred[str]:
         """The address of ``name`` from the system resolver (tests replace this to play a hostile DNS)."""

@@ -26,10 +26,10 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.http import HtmlResponse, Response
 from twisted.python.failure import Failure
-from w3lib.url import canonicalize_url
 
 from linkspider.common.domains import registrable_domain
 from linkspider.crawl.checkpoint import CheckpointError, errback_checkpoint
+from linkspider.crawl.page_stage import PageResult
 from linkspider.crawl.spiders.sitewalk import SiteWalkSpider
 from linkspider.discover.footprints import build_queries, niche_footprints
 from linkspider.discover.niches import NicheError
@@ -95,13 +95,13 @@ class SearchSpider(SiteWalkSpider):
         except SearchError as exc:
             raise NicheError(str(exc)) from exc
         max_queries = _positive_int("max_queries", self.args["max_queries"],
-                                    settings.getint("SEARCH_MAX_QUERIES", 40))
+                                    settings.getint("SEARCH_MAX_QUERIES"))
         max_pages = _positive_int("max_pages", self.args["max_pages"], None)
         if max_pages is not None:
             self.backend.max_pages = min(max_pages, self.backend.page_limit or max_pages)
-        self.unconfirmed_budget = settings.getint("SEARCH_UNCONFIRMED_BUDGET", 4)
+        self.unconfirmed_budget = settings.getint("SEARCH_UNCONFIRMED_BUDGET")
         self._short_walks: set[str] = set()  # sites whose candidate page was not confirmed
-        self.requery_days = settings.getfloat("REQUERY_AFTER_DAYS", 30)
+        self.requery_days = settings.getfloat("REQUERY_AFTER_DAYS")
         try:
             extra = niche_footprints(self.profile.path, self.kind)
             self.queries = build_queries(self.kind, self.profile.keywords, max_queries=max_queries,
@@ -229,7 +229,7 @@ class SearchSpider(SiteWalkSpider):
             discovery = Discovery(source="search", detail=result.query, backend=result.backend or
                                   (self.backend.name if self.backend else ""), rank=result.rank,
                                   snippet=result.snippet[:300])
-            if site in self._seen or site in self.recent:
+            if self.budget.knows(site) or site in self.recent:
                 # Known already (this run, or walked within RECRAWL_AFTER_DAYS): keep how it was found.
                 stats.inc_value("linkspider/search/known_sites")
                 yield from self.known_site(result.url, site, discovery)
@@ -247,14 +247,10 @@ class SearchSpider(SiteWalkSpider):
         reach a site first decided whether it was found. (Snowball links point
         at articles, rarely at what we search for: they stay provenance.)
         """
-        seen = self._seen.get(site, set())
-        key = canonicalize_url(url)
-        if (discovery.source != "search" or site not in self._short_walks or key in seen
-                or len(seen) >= self.page_budget):
+        if (discovery.source != "search" or site not in self._short_walks
+                or not self.budget.claim_past_limit(site, url)):
             yield from super().known_site(url, site, discovery)
             return
-        seen.add(key)
-        self._used[site] = self._used.get(site, 0) + 1
         self.crawler.stats.inc_value("linkspider/candidates/second_look")
         yield self.page_request(url, {"site": site, "site_depth": 0, "discovery": discovery,
                                       "candidate": discovery.source, "referrer_policy": "no-referrer"},
@@ -265,19 +261,19 @@ class SearchSpider(SiteWalkSpider):
 
         With no ``Referer``: the result page's URL is the search service's (Google's holds the key).
         """
-        self._seen[site] = {canonicalize_url(url)}
-        self._used[site] = 1
+        self.budget.start(site, url)
         self.crawler.stats.inc_value(f"linkspider/candidates/{source}")
         yield self.page_request(url, {"site": site, "site_depth": 0, "discovery": discovery, "candidate": source,
                                       "referrer_policy": "no-referrer"},
                                 priority=50, callback=self.parse_candidate)
 
-    def parse_candidate(self, response: Response) -> Iterator[Any]:
-        """Keep the page; page_extracted() classifies it and walks its site if it is what we searched for."""
-        yield from self.parse_page(response, follow=False)
+    async def parse_candidate(self, response: Response) -> AsyncIterator[Any]:
+        """A result page: read and kept; ``after_page`` walks its site if it is what we searched for."""
+        async for entry in self.parse_page(response, follow=False):
+            yield entry
 
-    def page_extracted(self, response: Response, item: PageItem) -> Iterator[Any]:
-        yield from super().page_extracted(response, item)
+    def after_page(self, response: Response, item: PageItem, result: PageResult, follow: bool) -> Iterator[Any]:
+        yield from super().after_page(response, item, result, follow)
         if not response.meta.get("candidate") or not item.facts or not isinstance(response, HtmlResponse):
             return
         site = item.domain
@@ -286,25 +282,25 @@ class SearchSpider(SiteWalkSpider):
         stats.inc_value(f"linkspider/candidates/{'confirmed' if confirmed else 'unconfirmed'}")
         if not confirmed:
             # Not what the query promised: a short walk (home page and the best links) only.
-            self._used[site] = max(self._used.get(site, 1), self.page_budget - self.unconfirmed_budget + 1)
+            self.budget.limit(site, self.unconfirmed_budget)
             self._short_walks.add(site)
         elif site in self._short_walks:
             # A second look found it: the rest of the full budget, counted by the pages asked for so far.
             self._short_walks.discard(site)
-            self._used[site] = len(self._seen.get(site, ()))
+            self.budget.unlimit(site)
             stats.inc_value("linkspider/candidates/upgraded")
         if response.meta.get("candidate") == "snowball":
             self.snowball_origin.add(site)  # one step deep: its own roundups do not snowball
         yield from self.snowball_from(item)
-        yield from self.expand_site(response, site)
+        yield from self.expand_site(response, site, result)
 
-    def expand_site(self, response: HtmlResponse, site: str) -> Iterator[scrapy.Request]:
+    def expand_site(self, response: HtmlResponse, site: str, result: PageResult) -> Iterator[scrapy.Request]:
         """Walk on from a candidate page: its site's home page, then the best links."""
         parts = urlsplit(response.url)
         home = f"{parts.scheme}://{parts.netloc}/"
-        if self.claim(site, home):
+        if self.budget.claim(site, home):
             yield self.page_request(home, {"site": site, "site_depth": 0, "is_home": True})
-        yield from self.follow_links(response, site, 0)
+        yield from self.follow_links(result.links, site, 0)
 
     def snowball_site(self, url: str, site: str, discovery: Discovery) -> Iterator[Any]:
         """A snowballed site is a candidate like a search result: classified, then walked."""

@@ -2,11 +2,14 @@
 
 Fetch the home page, then the internal links most likely to hold a contact or
 a reason to pitch (see ``linkspider.crawl.linkrank``), highest value first, within a
-per-site page budget (``SITE_PAGE_BUDGET``) and depth (``SITE_MAX_DEPTH``).
-Never leaves the site; robots.txt and the blocklist are honoured. Each fetched
-page - or the error that stopped it - becomes one ``PageItem``; the pipelines
-extract, score and store. Spiders decide *what* to fetch; they parse nothing
-but links.
+per-site page budget (``SITE_PAGE_BUDGET``, spent through ``crawl/budget.py``)
+and depth (``SITE_MAX_DEPTH``). Never leaves the site; robots.txt and the
+blocklist are honoured, traps and file links are not followed
+(``crawl/traps.py``). Each fetched page goes to the page stage
+(``crawl/page_stage.py``), which reads it once off the crawl's thread and
+hands back its facts and its links; the walk decides from that what to fetch
+next, and the page - or the error that stopped it - goes on as one
+``PageItem`` to be stored. The spider parses no HTML itself.
 """
 
 from __future__ import annotations
@@ -20,7 +23,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import parsel
 import scrapy
 from scrapy import signals
 from scrapy.exceptions import UsageError
@@ -30,14 +32,17 @@ from w3lib.url import canonicalize_url
 
 from linkspider.common.domains import registrable_domain
 from linkspider.common.redact import install_log_redaction
+from linkspider.crawl.budget import SiteBudget
 from linkspider.crawl.checkpoint import CheckpointError, errback_checkpoint, restore
 from linkspider.crawl.linkrank import rank_links
 from linkspider.crawl.middlewares.robots import RobotsUnreachable
+from linkspider.crawl.page_stage import PageResult, PageStage
 from linkspider.crawl.rendering import needs_render, worth_rendering
-from linkspider.crawl.traps import is_trap_url, trap_kind
+from linkspider.crawl.traps import TrapFilter, trap_kind
 from linkspider.discover.niches import Blocklist, NicheError, NicheProfile, load_niche
 from linkspider.items import Discovery, DiscoveryItem, PageItem
-from linkspider.score.relevance import NicheQuery, page_relevance
+from linkspider.score.page import NicheContext
+from linkspider.score.relevance import NicheQuery
 from linkspider.store.database import Store, StoreError
 
 logger = logging.getLogger(__name__)
@@ -58,18 +63,6 @@ _TEXT_CONTROLS = {"\t", "\n", "\r", "\f"}
 _BINARY_BYTES = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f]")
 # Control, private-use, unassigned and surrogate code points: what binary data decodes to.
 _ODD_CATEGORIES = {"Cc", "Co", "Cn", "Cs"}
-
-
-def anchors(response: HtmlResponse) -> parsel.SelectorList:
-    """The page's ``<a href>`` elements, from a selector of our own.
-
-    Not ``response.css()``: Scrapy caches its selector on the response and the
-    selector points back at the response, a reference cycle that keeps each
-    page's lxml tree alive until Python's cyclic garbage collector runs. With
-    few allocations between collections, hundreds of finished pages waited for
-    it and a crawl's memory grew by half (docs/benchmarks.md).
-    """
-    return parsel.Selector(text=response.text, type="html", base_url=response.url).css("a[href]")
 
 
 def looks_binary(body: bytes) -> bool:
@@ -122,8 +115,7 @@ class SiteWalkSpider(scrapy.Spider):
         self.snowball_origin: set[str] = set()  # sites found by snowballing: they do not snowball further
         self.profile: NicheProfile | None = None
         self.blocklist = Blocklist()
-        self._seen: dict[str, set[str]] = {}  # site -> canonical URLs requested or landed on
-        self._used: dict[str, int] = {}  # site -> pages of its budget spent
+        self.budget = SiteBudget(0)  # each site's page budget (configure() sets its size)
         self._rendered: dict[str, int] = {}  # site -> pages rendered in the browser
         self._rendered_total = 0
         self.recent: set[str] = set()
@@ -139,6 +131,9 @@ class SiteWalkSpider(scrapy.Spider):
         except NicheError as exc:
             raise UsageError(str(exc), print_help=False) from exc
         crawler.signals.connect(spider.report_rendering, signal=signals.spider_opened)
+        spider.pages = PageStage(crawler, NicheContext(spider.query, frozenset(spider.profile.competitors)))
+        crawler.signals.connect(spider.pages.start, signal=signals.spider_opened)
+        crawler.signals.connect(spider.pages.close, signal=signals.spider_closed)
         return spider
 
     def report_rendering(self) -> None:
@@ -160,22 +155,24 @@ class SiteWalkSpider(scrapy.Spider):
         Also called by linkspider's ``crawl`` command before the crawl starts,
         so a typo in ``-a niche=`` is a one-line error, not a traceback.
         """
-        self.page_budget = settings.getint("SITE_PAGE_BUDGET", 12)
-        self.max_depth = settings.getint("SITE_MAX_DEPTH", 2)
-        self.seeds_dir = Path(settings.get("LINKSPIDER_SEEDS_DIR", "seeds"))
+        self.page_budget = settings.getint("SITE_PAGE_BUDGET")
+        self.max_depth = settings.getint("SITE_MAX_DEPTH")
+        self.seeds_dir = Path(settings.get("LINKSPIDER_SEEDS_DIR"))
         if self.page_budget < 1:
             raise NicheError(f"SITE_PAGE_BUDGET must be at least 1, not {self.page_budget}")
-        blocklist = Path(settings.get("LINKSPIDER_BLOCKLIST", "blocklist.txt"))
+        self.budget.pages = self.page_budget
+        self.traps = TrapFilter.from_settings(settings)
+        blocklist = Path(settings.get("LINKSPIDER_BLOCKLIST"))
         if not blocklist.is_absolute():
             blocklist = self.seeds_dir / blocklist
         self.blocklist = Blocklist.from_file(blocklist)
-        self.render_per_site = settings.getint("RENDER_MAX_PER_SITE", 2)
-        self.render_per_run = settings.getint("RENDER_MAX_PER_RUN", 200)
+        self.render_per_site = settings.getint("RENDER_MAX_PER_SITE")
+        self.render_per_run = settings.getint("RENDER_MAX_PER_RUN")
         self.snowball = _flag("snowball", self.snowball_arg, self.snowball_default)
-        self.snowball_per_roundup = settings.getint("SNOWBALL_PER_ROUNDUP", 30)
-        self.snowball_max = settings.getint("SNOWBALL_MAX", 300)
-        self.recrawl_days = settings.getfloat("RECRAWL_AFTER_DAYS", 7)
-        self.seed_backlog = settings.getint("SEED_BACKLOG", 512)
+        self.snowball_per_roundup = settings.getint("SNOWBALL_PER_ROUNDUP")
+        self.snowball_max = settings.getint("SNOWBALL_MAX")
+        self.recrawl_days = settings.getfloat("RECRAWL_AFTER_DAYS")
+        self.seed_backlog = settings.getint("SEED_BACKLOG")
         self.db_path = settings.get("LINKSPIDER_DB")
         self.job = settings.get("LINKSPIDER_JOB") or ""
         self.setup()
@@ -246,8 +243,7 @@ class SiteWalkSpider(scrapy.Spider):
                 request.meta["resumed"] = True
                 requests.append(request)
             if row["site"]:  # everything this job scheduled counts as seen, and spent as it was then
-                self._seen.setdefault(row["site"], set()).add(canonicalize_url(row["url"]))
-                self._used[row["site"]] = self._used.get(row["site"], 0) + row["spends"]
+                self.budget.restore(row["site"], row["url"], row["spends"])
         if refused:
             logger.warning("job %s: %d checkpointed request(s) refused and not run, e.g. %s", self.job,
                            len(refused), refused[0])
@@ -297,7 +293,7 @@ class SiteWalkSpider(scrapy.Spider):
             self.crawler.stats.inc_value("linkspider/skipped/blocklisted")
             logger.info("skipping %s: %s is on the blocklist", url, site)
             return []
-        if site in self.recent and site not in self._seen:
+        if site in self.recent and not self.budget.knows(site):
             self.crawler.stats.inc_value("linkspider/skipped/recent")
             logger.debug("skipping %s: walked less than %g days ago (RECRAWL_AFTER_DAYS)", site, self.recrawl_days)
             return [DiscoveryItem(domain=site, niche=self.niche, url=url, discovery=discovery)]
@@ -305,26 +301,14 @@ class SiteWalkSpider(scrapy.Spider):
         home = f"{parts.scheme}://{parts.netloc}/"
         meta = {"site": site, "site_depth": 0, "discovery": discovery}
         requests = []
-        key = canonicalize_url(url)
-        if site not in self._seen:
-            self._seen[site], self._used[site] = {canonicalize_url(home)}, 1
+        if self.budget.start(site, home):
             self.crawler.stats.inc_value("linkspider/sites")
-            is_entry = key == canonicalize_url(home)
+            is_entry = canonicalize_url(url) == canonicalize_url(home)
             home_meta = {**meta, "is_home": True, **((entry_meta or {}) if is_entry else {})}
             requests.append(self.page_request(home, home_meta))
-        if self.claim(site, url):
+        if self.budget.claim(site, url):
             requests.append(self.page_request(url, {**meta, **(entry_meta or {})}, priority=100))
         return requests
-
-    def claim(self, site: str, url: str) -> bool:
-        """Spend one page of the site's budget on ``url``; False if seen already or the budget is spent."""
-        seen = self._seen.setdefault(site, set())
-        key = canonicalize_url(url)
-        if key in seen or self._used.get(site, 0) >= self.page_budget:
-            return False
-        seen.add(key)
-        self._used[site] = self._used.get(site, 0) + 1
-        return True
 
     def page_request(self, url: str, meta: dict[str, Any], *, priority: int = 0, dont_filter: bool = True,
                      callback: Any = None) -> scrapy.Request:
@@ -334,14 +318,14 @@ class SiteWalkSpider(scrapy.Spider):
         return scrapy.Request(url, callback=callback or self.parse_page, errback=self.page_failed,
                               dont_filter=dont_filter, priority=priority, meta=meta)
 
-    def render_request(self, response: HtmlResponse, item: PageItem) -> scrapy.Request | None:
+    def render_request(self, response: HtmlResponse, item: PageItem, result: PageResult) -> scrapy.Request | None:
         """The same page again through the browser, when its static HTML needs it and it is worth it."""
         meta = response.meta
         if (not self.render_active or self.render_mode != "auto" or meta.get("playwright")
                 or "<script" not in item.html[:200_000].lower()):
             return None
         stats = self.crawler.stats
-        links = len(anchors(response))
+        links = len(result.links)
         worth = worth_rendering(is_home=item.is_home, link_kind=meta.get("link_kind", ""), facts=item.facts,
                                 internal_links=links)
         if not worth:
@@ -364,7 +348,24 @@ class SiteWalkSpider(scrapy.Spider):
         return scrapy.Request(response.url, callback=self.parse_page, errback=self.page_failed, dont_filter=True,
                               priority=90, meta={**keep, "playwright": True, "render_reason": reason})
 
-    def parse_page(self, response: Response, follow: bool = True) -> Iterator[Any]:
+    async def parse_page(self, response: Response, follow: bool = True) -> AsyncIterator[Any]:
+        """A page of the walk: read by the page stage, stored, and followed where it leads."""
+        item = self.page_item(response)
+        if item is None:
+            return
+        if not item.html:  # an error page or not HTML: its row says why
+            yield item
+            return
+        result = await self.pages.read(item)
+        after = list(self.after_page(response, item, result, follow)) if result is not None else []
+        item.html = ""  # read: what is stored are its facts
+        yield item
+        for entry in after:
+            yield entry
+
+    def page_item(self, response: Response) -> PageItem | None:
+        """The response as a ``PageItem`` (its HTML still on it), an error row, or None for a page that is
+        not this site's (a link that redirected elsewhere)."""
         meta = response.meta
         site: str = meta["site"]
         is_home = bool(meta.get("is_home"))
@@ -375,13 +376,13 @@ class SiteWalkSpider(scrapy.Spider):
                 self.crawler.stats.inc_value("linkspider/skipped/offsite_redirect")
                 logger.info("%s redirected off %s to %s: not followed", meta.get("redirect_urls", [response.url])[0],
                             site, response.url)
-                return
+                return None
             # The entry moved to another domain: the site is where it lives now.
             logger.info("site %s moved to %s", site, final_site)
-            self._used.setdefault(final_site, 1)
+            self.budget.adopt(final_site)
             site = final_site
         # Where a redirect landed counts as seen, so the walk does not fetch it again.
-        self._seen.setdefault(site, set()).add(canonicalize_url(response.url))
+        self.budget.note(site, response.url)
         item = PageItem(
             url=response.url, domain=site, niche=self.niche, status=response.status,
             requested_url=(meta.get("redirect_urls") or [response.url])[0],
@@ -390,37 +391,41 @@ class SiteWalkSpider(scrapy.Spider):
             verify_optional=meta.get("verify_optional", []),
         )
         if response.status >= 400:
-            item.error = f"HTTP {response.status}"
             self.crawler.stats.inc_value(f"linkspider/http_errors/{response.status}")
-            yield item
-            return
+            return self.failed(item, f"HTTP {response.status}")
         if not isinstance(response, HtmlResponse) or looks_binary(response.body):
             ctype = response.headers.get("Content-Type", b"").decode("latin-1") or "unknown"
-            item.error = f"not an HTML page (Content-Type: {ctype})"
             self.crawler.stats.inc_value("linkspider/skipped/not_html")
-            logger.info("skipping %s: %s", response.url, item.error)
-            yield item
-            return
+            logger.info("skipping %s: not an HTML page (Content-Type: %s)", response.url, ctype)
+            return self.failed(item, f"not an HTML page (Content-Type: {ctype})")
         item.html = response.text
         self.crawler.stats.inc_value("linkspider/pages")
         if meta.get("playwright"):
             self.crawler.stats.inc_value("linkspider/render/rendered")
-        yield item  # extracted next (ExtractMiddleware), then page_extracted() decides what else to fetch
-        if follow and item.depth < self.max_depth:
-            yield from self.follow_links(response, site, item.depth)
+        return item
 
-    def page_extracted(self, response: Response, item: PageItem) -> Iterator[Any]:
-        """What a page's facts make worth fetching: the page rendered in the browser, the sites it snowballs to.
+    @staticmethod
+    def failed(item: PageItem, error: str) -> PageItem:
+        """``item`` as a row of a page that could not be read: the error, and the links a backlink export
+        said it holds recorded as gone (the page is, and its links with it)."""
+        item.error = error
+        gone = [c for c in item.verify_competitors if c not in item.verify_optional]
+        if gone:
+            item.facts["competitor_links"] = [{"competitor": c, "url": "", "anchor": "", "rel": [], "status": "gone"}
+                                              for c in gone]
+        return item
 
-        Called by ``ExtractMiddleware`` once the page is extracted (in a worker
-        process, or here), while the HTML is still on the item.
-        """
+    def after_page(self, response: Response, item: PageItem, result: PageResult, follow: bool) -> Iterator[Any]:
+        """What a page makes worth fetching: its links, the page rendered in the browser, the sites it
+        snowballs to. Runs while the HTML is still on the item (the render decision reads it)."""
         if not isinstance(response, HtmlResponse):
             return
-        render = self.render_request(response, item)
+        render = self.render_request(response, item, result)
         if render is not None:
             yield render
         yield from self.maybe_snowball(item, response.meta)
+        if follow and item.depth < self.max_depth:
+            yield from self.follow_links(result.links, item.domain, item.depth)
 
     # ------------------------------------------------------------ snowballing
     def maybe_snowball(self, item: PageItem, meta: dict[str, Any]) -> Iterator[Any]:
@@ -435,8 +440,7 @@ class SiteWalkSpider(scrapy.Spider):
         if not self.snowball or page.domain in self.snowball_origin or not (
                 facts.get("is_roundup") or facts.get("is_resources")):
             return
-        rel = page_relevance(facts.get("terms", {}), facts.get("words", 0), self.query)
-        if not rel.on_niche:
+        if not facts.get("on_niche"):
             self.crawler.stats.inc_value("linkspider/snowball/off_niche_pages")
             return
         taken = 0
@@ -447,7 +451,7 @@ class SiteWalkSpider(scrapy.Spider):
             if not site or site == page.domain or self.blocklist.blocks(site) or site in self.skip_sites():
                 continue
             discovery = Discovery(source="snowball", detail=page.url, snippet=link.get("text", "")[:300])
-            if site in self._seen:
+            if self.budget.knows(site):
                 yield from self.known_site(link["url"], site, discovery)
                 continue
             taken += 1
@@ -463,41 +467,28 @@ class SiteWalkSpider(scrapy.Spider):
         """Another way to a site this crawl already walks: recorded as provenance."""
         yield DiscoveryItem(domain=site, niche=self.niche, url=url, discovery=discovery)
 
-    def follow_links(self, response: HtmlResponse, site: str, depth: int) -> Iterator[scrapy.Request]:
-        links = []
-        for a in anchors(response):
-            href = a.attrib.get("href", "").strip()
-            if not href or href.startswith(("#", "mailto:", "tel:", "javascript:")):
-                continue
-            try:
-                url = response.urljoin(href)
-            except ValueError:
-                continue
-            if not url.startswith(("http://", "https://")) or registrable_domain(url) != site:
-                continue
+    def follow_links(self, links: list[tuple[str, str]], site: str, depth: int) -> Iterator[scrapy.Request]:
+        """The best of a page's own links, as far as the site's budget goes: ``links`` are ``(url, cues)``."""
+        stats = self.crawler.stats
+        kept = []
+        for url, cues in links:
             try:
                 canonicalize_url(url)  # a link with a port out of range, say, is no link
             except ValueError:
-                self.crawler.stats.inc_value("linkspider/skipped/invalid_url")
+                stats.inc_value("linkspider/skipped/invalid_url")
                 continue
-            if (trap := is_trap_url(url)) is not None:  # no budget spent on calendars and session ids
-                self.crawler.stats.inc_value(f"linkspider/skipped/trap/{trap_kind(trap)}")
+            if (trap := self.traps.reason(url)) is not None:  # no budget spent on calendars and files
+                stats.inc_value(f"linkspider/skipped/trap/{trap_kind(trap)}")
                 continue
-            # Read from the lxml element: two parsel selectors per anchor cost ~0.6 ms a page.
-            node = a.root
-            cues = " ".join(filter(None, [
-                " ".join(node.itertext()), a.attrib.get("title", ""), a.attrib.get("aria-label", ""),
-                " ".join(img.get("alt") for img in node.iter("img") if img.get("alt") is not None),
-            ]))
-            links.append((url.split("#", 1)[0], cues))
-        for ranked in rank_links(links):
-            left = self.page_budget - self._used.get(site, 0)
+            kept.append((url, cues))
+        for ranked in rank_links(kept):
+            left = self.budget.left(site)
             if left <= 0:
-                self.crawler.stats.inc_value("linkspider/budget_reached")
+                stats.inc_value("linkspider/budget_reached")
                 break
             if ranked.value < LOW_VALUE and left <= max(1, self.page_budget // 4):
                 continue
-            if not self.claim(site, ranked.url):
+            if not self.budget.claim(site, ranked.url):
                 continue
             yield self.page_request(ranked.url, {"site": site, "site_depth": depth + 1, "link_kind": ranked.kind},
                                     priority=ranked.value, dont_filter=False)

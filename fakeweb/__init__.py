@@ -2,7 +2,7 @@
 
 ``build_web(seed)`` generates it (with a manifest of ground truth), ``FakeWebServer``
 serves it on 127.0.0.1 as a forward proxy so real ``scrapy crawl`` runs reach it
-through ``http_proxy``. ``python -m tests.fakeweb serve`` runs it from a shell.
+through ``http_proxy``. ``python -m fakeweb serve`` runs it from a shell.
 The same server answers as fake search engines over this web (``search.py``).
 """
 

@@ -1,4 +1,4 @@
-"""Command line: ``python -m tests.fakeweb serve|manifest|search``.
+"""Command line: ``python -m fakeweb serve|manifest|search``.
 
 ``serve`` runs the proxy in the foreground until SIGTERM/SIGINT and writes the
 chosen port to ``--port-file`` once it listens (write-then-rename, so a script
@@ -54,7 +54,7 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.fakeweb", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m fakeweb", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("serve", help="run the fake web proxy on 127.0.0.1 until SIGTERM/SIGINT")
     run.add_argument("--port", type=int, default=0, help="port to bind (0: the OS picks)")

@@ -14,8 +14,8 @@ import os
 import sys
 from pathlib import Path
 
-from tests.fakeweb import FakeWebServer, build_web
-from tests.fakeweb.crawl import ROOT, run_crawl
+from fakeweb import FakeWebServer, build_web
+from fakeweb.crawl import ROOT, run_crawl
 
 MARKER = ".demo-database"
 
