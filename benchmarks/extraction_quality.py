@@ -90,7 +90,8 @@ class Score:
 
 
 def _norm_name(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    """Names compared as a reader would: case, spacing and a final full stop ("Tim B." = "Tim B") aside."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split()).rstrip(".")
 
 
 def _norm_url(text: str) -> str:

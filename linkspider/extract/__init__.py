@@ -108,7 +108,9 @@ def facts_of(page: Page) -> dict[str, Any]:
         facts["contact_form"] = form
         if form:
             evidence["contact_form"] = why
-        contact, why = detect_contact_page(page)
+        # A way to reach someone in the page's own content (not the site-wide footer's address).
+        reachable = form or "@" in page.main_text or any(link.url.startswith("mailto:") for link in page.main_links)
+        contact, why = detect_contact_page(page, reachable=reachable)
         facts["is_contact_page"] = contact
         if contact:
             evidence["contact_page"] = why
@@ -127,7 +129,8 @@ def facts_of(page: Page) -> dict[str, Any]:
         facts["is_about_page"] = kinds.is_about_page
         evidence.update(kinds.evidence)
 
-        social, why = extract_social(page, data)
+        social, why = extract_social(page, data, own_page=contact or kinds.is_about_page,
+                                     listing=kinds.is_roundup or kinds.is_resources)
         facts["social"] = social
         if social:
             evidence["social"] = why

@@ -54,9 +54,24 @@ def _byline_elements(root: Any) -> list[Any]:
 
 
 _BY_PREFIX = re.compile(
-    r"^(?:(?:written|posted|published|reviewed|edited|words|story|text)\s+by|by|von|por|par|de|auteur|autor(?:in)?)\s*[:\-]?\s+",
+    r"^(?:(?:written|posted|published|reviewed|edited|words|story|text|more|articles|posts)\s+by|by|von|por|par|de"
+    r"|(?:post\s+)?author|auteur|autor(?:in)?)\s*[:\-]?\s*(?=\S)",
     re.I,
 )
+# Month and weekday names (and their abbreviations): a byline that is only a date names nobody
+# ("<p class="byline"><time>March 5, 2024</time></p>" gave the author "March").
+_CALENDAR_WORDS = frozenset("""
+january february march april may june july august september october november december
+jan feb mar apr jun jul aug sep sept oct nov dec
+monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun
+januar februar märz maerz mai juni juli oktober dezember montag dienstag mittwoch donnerstag freitag samstag sonntag
+enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre diciembre
+lunes martes miércoles miercoles jueves viernes sábado sabado domingo
+janvier février fevrier mars avril juin juillet août aout septembre octobre novembre décembre decembre
+lundi mardi mercredi jeudi vendredi samedi dimanche
+""".split())
+# Legal forms: a company or a site, not a person to write to.
+_COMPANY = re.compile(r"\b(?:gmbh|ltd|inc|llc|llp|plc|e\.\s?u|e\.\s?v|ag|bv|b\.v|s\.l|s\.a|sas|sarl|srl|co)\.?$", re.I)
 _GENERIC = frozenset(
     {
         "admin", "administrator", "staff", "editor", "editors", "editorial", "team", "guest",
@@ -72,21 +87,28 @@ _TRAILING = re.compile(
 )
 
 
-def clean_name(raw: Any) -> str | None:
-    """A display name from a messy byline, or None when it names nobody."""
+def clean_name(raw: Any, handles: bool = False) -> str | None:
+    """A display name from a messy byline, or None when it names nobody.
+
+    ``handles``: the value comes from markup that says it is the author (JSON-LD, ``meta
+    name=author``, ``rel=author``), so a pen name such as ``0xrick`` counts; a byline class does not.
+    """
     if not isinstance(raw, str):
         return None
     name = clean_text(raw)
     name = _BY_PREFIX.sub("", name)
     name = _TRAILING.sub("", name).strip(" .,:;-")
+    words = name.split()
+    while words and words[-1].lower().strip(".,") in _CALENDAR_WORDS:  # "Jane Doe Dec": a date glued on
+        words.pop()
+    name = " ".join(words).strip(" .,:;-")
     if not name or not _NAME_OK.match(name) or name.startswith(("http", "www.")):
         return None
-    words = name.split()
-    if len(words) > 5:
+    if len(words) > 5 or _COMPANY.search(name):
         return None
-    if name.lower() in _GENERIC:
+    if name.lower() in _GENERIC or name.lower() in _CALENDAR_WORDS:
         return None
-    if not any(c.isalpha() and c.isupper() for c in name) and len(words) < 2:
+    if not any(c.isalpha() and c.isupper() for c in name) and len(words) < 2 and not handles:
         return None  # "admin", "jsmith": handles, not names
     return name
 
@@ -110,13 +132,41 @@ def _names_in(value: Any, depth: int = 0) -> Iterable[str]:
                 yield name
 
 
+_ORG_WORDS = frozenset("""magazine blog news media journal weekly daily digest hub lab labs studio press coworking
+collective club team group project network academy school institute foundation society association agency
+solutions systems software technologies tech consulting services shop store online""".split())
+
+
+def _org_like(name: str) -> bool:
+    """The site's name used as a byline names a person only on a personal site ("Mike West" on
+    mikewest.org); one word or an organisation's words ("PowerShell Magazine") name nobody to write to."""
+    words = name.lower().split()
+    return len(words) == 1 or any(w in _ORG_WORDS for w in words)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def _site_names(page: Page) -> set[str]:
+    """The site's own name, spelled as it may appear as an "author" ("PowerShell Magazine", "SeitaBV")."""
+    names = {_squash(page.meta.get("og:site_name", "")), _squash(page.meta.get("application-name", ""))}
+    for piece in re.split(r"\s[|–—-]\s|\s·\s|:\s", page.title or "")[1:]:
+        names.add(_squash(piece))
+    if page.site:
+        names.add(_squash(page.site.split(".")[0]))
+    names.discard("")
+    return names
+
+
 def extract_authors(page: Page, data: dict[str, Any] | None = None) -> tuple[list[str], str]:
     """(author names in order of trust, evidence of the first)."""
     found: dict[str, tuple[str, str]] = {}
+    site_names = _site_names(page)
 
-    def add(raw: Any, why: str) -> None:
-        name = clean_name(raw)
-        if name and name.lower() not in found:
+    def add(raw: Any, why: str, handles: bool = True) -> None:
+        name = clean_name(raw, handles)
+        if name and name.lower() not in found and not (_squash(name) in site_names and _org_like(name)):
             found[name.lower()] = (name, why)
 
     try:
@@ -142,7 +192,7 @@ def extract_authors(page: Page, data: dict[str, Any] | None = None) -> tuple[lis
             for el in _byline_elements(page.root)[:20]:
                 text = clean_text(el.text_content())
                 if len(text) <= 80:
-                    add(text, "byline")
+                    add(text, "byline", handles=False)
     except Exception:  # noqa: BLE001
         pass
     names = [v[0] for v in found.values()]

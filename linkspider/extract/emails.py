@@ -52,6 +52,10 @@ _OBF_WORDS = re.compile(
 _OBF_SPACED_AT = re.compile(rf"([A-Za-z0-9._%+-]{{1,64}})[ \t]{{1,3}}@[ \t]{{0,3}}({_LABEL}(?:\.{_LABEL})+)|"
                             rf"([A-Za-z0-9._%+-]{{1,64}})[ \t]{{0,3}}@[ \t]{{1,3}}({_LABEL}(?:\.{_LABEL})+)")
 _DOT_NORMAL = re.compile(rf"{_DOT_BRACKET}|\s+(?:dot|DOT)\s+")
+# An address split by markup ("info <i>@</i> site.<i>de</i>" reads "info @ site. de"), or with only its
+# dots spelled out ("jane@site dot com"). Tried besides the strict forms; what is no address fails validate().
+_SPLIT_DOMAIN = re.compile(rf"([A-Za-z0-9._%+-]{{1,64}})[ \t]{{0,3}}@[ \t]{{0,3}}({_LABEL}(?:[ \t]?\.[ \t]?{_LABEL})+)")
+_AT_THEN_DOT_WORDS = re.compile(rf"([A-Za-z0-9._%+-]{{1,64}})@({_LABEL}(?:\s+(?:dot|DOT)\s+{_LABEL})+)")
 
 #: Extensions that end "addresses" which are really file names (``logo@2x.png``).
 FILE_EXTENSIONS = frozenset(
@@ -65,13 +69,26 @@ PLACEHOLDER_DOMAINS = frozenset(
     """example.com example.org example.net example.edu domain.com yourdomain.com your-domain.com
     yoursite.com your-site.com yourwebsite.com website.com mysite.com mydomain.com sitename.com
     yourcompany.com company.com acme.com email.com emailaddress.com test.com testing.com
-    sample.com placeholder.com domain.tld site.com""".split()
+    sample.com placeholder.com domain.tld site.com somewhere.com somedomain.com nowhere.com anywhere.com
+    yourserver.com myserver.com mailserver.com unknown.org unknown.com foo.com bar.com foobar.com
+    contoso.com fabrikam.com northwindtraders.com adventure-works.com tailspintoys.com wingtiptoys.com
+    litwareinc.com proseware.com woodgrovebank.com treyresearch.net beispiel.de beispiel.org beispiel.com
+    ejemplo.com exemple.com exemple.fr""".split()
 )
+#: Keyboard and alphabet runs: "abc@def.com" is a made-up address in any text.
+TOY_WORDS = frozenset("abc def ghi xyz asdf qwerty foo bar baz foobar aaa bbb xxx".split())
+#: Labels that make a domain a stand-in in a tutorial ("me@my.server.com", "admin@host.local").
+PLACEHOLDER_LABELS = frozenset("server myserver yourserver host myhost yourhost mailserver localdomain".split())
 #: Local parts that mark a form hint or a documentation example.
 PLACEHOLDER_LOCALS = frozenset(
     """you your yourname your.name yourself name firstname first.last firstname.lastname
     first.lastname john.doe jane.doe johndoe janedoe john.smith user username someone somebody
     email youremail your.email me test example sample foo bar""".split()
+)
+#: Local parts that only ever name a role in an example ("strTo = recipient@mail.com"), whatever the domain.
+EXAMPLE_LOCALS = frozenset(
+    """recipient sender someone somebody nobody joedoe max.mustermann maxmustermann erika.mustermann
+    empfaenger absender destinatario remitente destinataire expediteur testuser""".split()
 )
 #: Infrastructure domains whose "addresses" are DSNs or build artefacts.
 INFRA_DOMAINS = (
@@ -165,6 +182,10 @@ def validate(email: str, page_site: str = "") -> bool:
         return False
     if base_local in {"you", "your", "yourname", "your.name", "youremail", "your.email", "name", "firstname.lastname", "first.last", "username"}:
         return False
+    if base_local.rstrip("0123456789") in EXAMPLE_LOCALS or any(label in PLACEHOLDER_LABELS for label in labels[:-1]):
+        return False
+    if base_local in TOY_WORDS and labels[0] in TOY_WORDS:
+        return False
     if any(domain == d or domain.endswith("." + d) for d in INFRA_DOMAINS):
         return False
     if base_local == "git" and labels[-2] in {"github", "gitlab", "bitbucket", "codeberg"}:
@@ -216,12 +237,27 @@ def parse_mailto(href: str) -> list[str]:
 
 
 def _cut_off(text: str, start: int) -> bool:
-    """True when the address would start in the middle of a word: "müller@" (or "m\ufffdller@", Latin-1
-    bytes on a page declared UTF-8) must not become "ller@". Such a candidate is dropped, never cut."""
+    """True when the candidate is not an address at all: it would start in the middle of a word
+    ("müller@", or "m\ufffdller@" from Latin-1 bytes on a page declared UTF-8, must not become "ller@"),
+    or it is the second half of a Fediverse handle ("@name@fosstodon.org"). Dropped, never cut."""
     if start == 0 or start == len(text):
         return False
     before = text[start - 1]
+    if before == "@":  # "@name@mastodon.social": a Fediverse handle, not an address
+        return True
     return before == "\ufffd" or (ord(before) > 127 and before.isalnum())
+
+
+_THIS_DOMAIN = re.compile(r"\b([A-Za-z0-9._%+-]{1,64})\s*(?:@|\[at\]|\(at\))\s*(?:this|the\s*same|our|my)[\s-]*"
+                          r"(?:domain|site|website)\b", re.I)
+
+
+def this_domain(text: str, site: str) -> Iterable[str]:
+    """"Email me at tim @ this domain": the address on the page's own site."""
+    if not site or "domain" not in text and "site" not in text:
+        return
+    for m in _THIS_DOMAIN.finditer(text):
+        yield f"{m.group(1)}@{site}"
 
 
 def scan_text(text: str) -> Iterable[tuple[str, str]]:
@@ -248,7 +284,20 @@ def scan_text(text: str) -> Iterable[tuple[str, str]]:
             pair = clean_candidate(local, domain)
             if pair:
                 yield f"{pair[0]}@{pair[1]}", "obfuscated"
+        for m in _SPLIT_DOMAIN.finditer(text):
+            if _cut_off(text, m.start(1)):
+                continue
+            pair = clean_candidate(m.group(1), re.sub(r"\s", "", m.group(2)))
+            if pair:
+                yield f"{pair[0]}@{pair[1]}", "obfuscated"
     low = text.lower()
+    if " dot " in low and "@" in text:
+        for m in _AT_THEN_DOT_WORDS.finditer(text):
+            if _cut_off(text, m.start(1)):
+                continue
+            pair = clean_candidate(m.group(1), _DOT_NORMAL.sub(".", m.group(2)))
+            if pair:
+                yield f"{pair[0]}@{pair[1]}", "obfuscated"
     if "at]" in low or "at)" in low or "at}" in low or "at>" in low or "@)" in low or "@]" in low:
         for m in _OBF_BRACKET.finditer(text):
             pair = clean_candidate(m.group(1), _DOT_NORMAL.sub(".", m.group(2)))
@@ -288,7 +337,7 @@ def extract_emails(page: Page, structured: dict[str, Any] | None = None) -> list
     found: dict[str, dict[str, Any]] = {}
     site = page.site
 
-    def add(raw: str, source: str) -> None:
+    def add(raw: str, source: str, own_only: bool = False) -> None:
         raw = raw.strip().strip("<>()[]\"',;:").lower()
         if raw.startswith("mailto:"):
             raw = raw[7:]
@@ -299,7 +348,7 @@ def extract_emails(page: Page, structured: dict[str, Any] | None = None) -> list
         if not pair:
             return
         email = f"{pair[0]}@{pair[1]}"
-        if email in found or not validate(email, site):
+        if email in found or (own_only and site_of(pair[1]) != site) or not validate(email, site):
             return
         found[email] = {
             "email": email,
@@ -326,8 +375,15 @@ def extract_emails(page: Page, structured: dict[str, Any] | None = None) -> list
                     decoded = decode_cfemail(str(value))
                     if decoded:
                         add(decoded, "cfemail")
-            for email, source in scan_text(page.text):
+            # Code samples are where tutorial addresses live (git config, scp, SMTP examples): only an
+            # address on the page's own site counts there.
+            prose = page.prose_text
+            for email, source in scan_text(prose):
                 add(email, source)
+            for email, source in scan_text(page.code_text):
+                add(email, source, own_only=True)
+            for email in this_domain(prose.lower(), site):
+                add(email, "obfuscated")
         if structured:
             for item in structured.get("json-ld") or []:
                 for value in _jsonld_emails(item):
