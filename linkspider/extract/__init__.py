@@ -37,6 +37,7 @@ junk) gives ``empty_facts()``. ``extract_page`` never raises.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from .authors import extract_authors
@@ -51,6 +52,10 @@ from .structured import structured_data
 from .terms import page_terms
 
 __all__ = ["extract_page", "facts_of", "empty_facts"]
+
+
+def _no_clock(stage: str) -> None:
+    pass
 
 
 def empty_facts() -> dict[str, Any]:
@@ -88,8 +93,16 @@ def extract_page(html: str, url: str) -> dict[str, Any]:
     return facts_of(parse(html if isinstance(html, str) else "", url if isinstance(url, str) else ""))
 
 
-def facts_of(page: Page) -> dict[str, Any]:
-    """:func:`extract_page` on a page already parsed (the crawl's page stage reads more from the same tree)."""
+Clock = Callable[[str], None]
+
+
+def facts_of(page: Page, clock: Clock | None = None) -> dict[str, Any]:
+    """:func:`extract_page` on a page already parsed (the crawl's page stage reads more from the same tree).
+
+    ``clock``, when given, is called with each stage's name as it ends (``benchmarks/extraction_speed.py``
+    times the stages with it).
+    """
+    tick = clock or _no_clock
     facts = empty_facts()
     try:
         if page.root is None:
@@ -99,10 +112,12 @@ def facts_of(page: Page) -> dict[str, Any]:
         facts["notes"] = page.notes
         facts["title"] = page.title
         data = structured_data(page)
+        tick("structured data")
 
         details = extract_emails(page, data)
         facts["email_details"] = details
         facts["emails"] = [d["email"] for d in details]
+        tick("emails")
 
         form, why = detect_contact_form(page)
         facts["contact_form"] = form
@@ -114,11 +129,13 @@ def facts_of(page: Page) -> dict[str, Any]:
         facts["is_contact_page"] = contact
         if contact:
             evidence["contact_page"] = why
+        tick("contact page and form")
 
         published, why = extract_published(page, data)
         facts["published"] = published
         if published:
             evidence["published"] = why
+        tick("published date")
 
         kinds = classify(page, published)
         facts["is_write_for_us"] = kinds.is_write_for_us
@@ -128,19 +145,24 @@ def facts_of(page: Page) -> dict[str, Any]:
         facts["is_resources"] = kinds.is_resources
         facts["is_about_page"] = kinds.is_about_page
         evidence.update(kinds.evidence)
+        tick("page kinds")
 
         social, why = extract_social(page, data, own_page=contact or kinds.is_about_page,
                                      listing=kinds.is_roundup or kinds.is_resources)
         facts["social"] = social
         if social:
             evidence["social"] = why
+        tick("social profiles")
         authors, why = extract_authors(page, data)
         facts["authors"] = authors
         if authors:
             evidence["authors"] = why
+        tick("authors")
 
         facts["outbound_links"] = outbound_links(page)
+        tick("outbound links")
         facts["terms"], facts["words"] = page_terms(page)
+        tick("terms")
     except Exception:  # noqa: BLE001 - the crawl must go on
         return facts
     return facts

@@ -375,14 +375,13 @@ def extract_emails(page: Page, structured: dict[str, Any] | None = None) -> list
                     decoded = decode_cfemail(str(value))
                     if decoded:
                         add(decoded, "cfemail")
-            # Code samples are where tutorial addresses live (git config, scp, SMTP examples): only an
-            # address on the page's own site counts there.
-            prose = page.prose_text
-            for email, source in scan_text(prose):
-                add(email, source)
-            for email, source in scan_text(page.code_text):
-                add(email, source, own_only=True)
-            for email in this_domain(prose.lower(), site):
+            # Code samples are where tutorial addresses live (git config, scp, SMTP examples): an address
+            # seen in one counts only on the page's own site (the rest of the text is scanned as it is:
+            # cheaper than reading it again without the code, and an example is rarely in both).
+            in_code = {email for email, _ in scan_text(page.code_text)}
+            for email, source in scan_text(page.text):
+                add(email, source, own_only=email in in_code)
+            for email in this_domain(page.text.lower(), site):
                 add(email, "obfuscated")
         if structured:
             for item in structured.get("json-ld") or []:

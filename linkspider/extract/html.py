@@ -54,13 +54,7 @@ _XP_TEXT = etree.XPath(
     " or parent::svg or parent::textarea or parent::select or parent::option)]",
     smart_strings=False,
 )
-# Visible text outside code samples: an address in one is an example (git config, scp user@host, SMTP).
-_XP_PROSE_TEXT = etree.XPath(
-    "//body//text()[not(parent::script or parent::style or parent::noscript or parent::template"
-    " or parent::svg or parent::textarea or parent::select or parent::option)"
-    " and not(ancestor::pre or ancestor::code or ancestor::kbd or ancestor::samp or ancestor::tt)]",
-    smart_strings=False,
-)
+# Code samples: an address in one is an example (git config, scp user@host, an SMTP snippet).
 _XP_CODE_TEXT = etree.XPath(
     "//body//*[self::pre or self::code or self::kbd or self::samp or self::tt]"
     "[not(ancestor::pre or ancestor::code or ancestor::kbd or ancestor::samp or ancestor::tt)]",
@@ -357,21 +351,9 @@ class Page:
             return ""
 
     @cached_property
-    def prose_text(self) -> str:
-        """Visible text outside code samples (``<pre>``, ``<code>``, ``<kbd>``...)."""
-        if self.root is None:
-            return ""
-        if not any(f"<{tag}" in self.html_lower for tag in ("code", "pre", "kbd", "samp", "tt")):
-            return self.text
-        try:
-            return " ".join(_XP_PROSE_TEXT(self.root))
-        except Exception:  # noqa: BLE001
-            return self.text
-
-    @cached_property
     def code_text(self) -> str:
-        """The text of the page's code samples (what :attr:`prose_text` leaves out)."""
-        if self.root is None or self.prose_text is self.text:
+        """The text of the page's code samples (``<pre>``, ``<code>``, ``<kbd>``...)."""
+        if self.root is None or not any(f"<{tag}" in self.html_lower for tag in ("code", "pre", "kbd", "samp", "tt")):
             return ""
         try:
             return " ".join(" ".join(el.itertext()) for el in _XP_CODE_TEXT(self.root))

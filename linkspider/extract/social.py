@@ -22,6 +22,7 @@ account is listed once.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, Iterable
 from urllib.parse import parse_qs, urlsplit
 
@@ -87,13 +88,8 @@ _SOCIAL_HOSTS = frozenset(
 ) | MASTODON_HOSTS
 
 
-def _maybe_social(url: str) -> bool:
-    """Cheap pre-filter on the host: most links of a page are not social at all."""
-    from .html import fast_host
-
-    host = fast_host(url)
-    if not host:
-        return False
+@lru_cache(maxsize=8192)
+def _social_host(host: str) -> bool:
     for prefix in ("www.", "m.", "mobile."):
         if host.startswith(prefix):
             host = host[len(prefix):]
@@ -106,12 +102,24 @@ def _maybe_social(url: str) -> bool:
     )
 
 
+def _maybe_social(url: str, host: str | None = None) -> bool:
+    """Cheap pre-filter on the host (cached per host): most links of a page are not social at all."""
+    if host is None:
+        from .html import fast_host
+
+        host = fast_host(url)
+    return bool(host) and _social_host(host)
+
+
 _SCHEMELESS = re.compile(r"/((?:www\.)?(?:linkedin|twitter|x|facebook|instagram|youtube|github|pinterest)\.com/.+)$")
 
 
-def normalise_profile(url: str) -> str | None:
-    """The canonical profile URL of a social link, or None for shares, posts and non-profiles."""
-    if not _maybe_social(url):
+def normalise_profile(url: str, host: str | None = None) -> str | None:
+    """The canonical profile URL of a social link, or None for shares, posts and non-profiles.
+
+    ``host``: the link's host when the caller has it already (the page's links carry it).
+    """
+    if not _maybe_social(url, host):
         lost = _SCHEMELESS.search(url)  # href="www.linkedin.com/in/x", resolved as a path of the page's site
         if lost is None:
             return None
@@ -251,7 +259,6 @@ def _mention_context(link: Any) -> tuple[str, bool]:
     if not block:
         return "", True
     before: list[str] = []
-    total = 0
     for node in block[0].iter():
         if node is link.element:
             break
@@ -283,7 +290,7 @@ def extract_social(page: Page, data: dict[str, Any] | None = None, own_page: boo
             url = link.url
             if not url.startswith(("http://", "https://")):
                 continue
-            profile = normalise_profile(url)
+            profile = normalise_profile(url, link.host)
             if profile is None and ("me" in link.rel or _FEDI_HANDLE.match(link.text or "")):
                 profile = _mastodon_rel_me(url)
             if profile is None or profile in found or profile in standalone:
