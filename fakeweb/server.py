@@ -91,6 +91,7 @@ class _Handler(BaseHTTPRequestHandler):
         return tuple((k, v) for k, v in self.headers.items() if k.lower() not in _PROXY_HEADERS)
 
     def _serve(self, head_only: bool = False, body: bytes = b"") -> None:
+        arrived = time.monotonic()  # before any work: the hit log's times are when requests came in
         host, path = self._target()
         answer = self.owner.search.handle(self.command, host, path, self.headers, body)
         if answer is None:
@@ -99,11 +100,11 @@ class _Handler(BaseHTTPRequestHandler):
             status = answer.status
             body = f'<html><body>Moved: <a href="{answer.location}">{answer.location}</a></body></html>'.encode()
             self.owner.record(self.command, host, path, self.headers.get("User-Agent", ""), status,
-                              self._site_headers())
+                              self._site_headers(), arrived)
             self._send(status, body, "text/html; charset=utf-8", {"Location": answer.location}, head_only)
             return
         self.owner.record(self.command, host, path, self.headers.get("User-Agent", ""), answer.status,
-                          self._site_headers())
+                          self._site_headers(), arrived)
         if answer.delay:
             time.sleep(answer.delay)  # the fake slow page (only this handler thread waits)
         self._send(answer.status, answer.body, answer.content_type, answer.headers, head_only)
@@ -235,9 +236,9 @@ class FakeWebServer:
         return self.web.resolve(host, path)
 
     def record(self, method: str, host: str, path: str, user_agent: str, status: int,
-               headers: tuple[tuple[str, str], ...] = ()) -> None:
+               headers: tuple[tuple[str, str], ...] = (), at: float | None = None) -> None:
         with self._lock:
-            self._hits.append(Hit(method, host, path, user_agent, status, headers, time.monotonic()))
+            self._hits.append(Hit(method, host, path, user_agent, status, headers, at or time.monotonic()))
 
     @property
     def hits(self) -> list[Hit]:

@@ -133,9 +133,11 @@ def test_robots_txt_outcomes_of_the_planted_sites(first_crawl: CrawlResult, fake
     slow = by_tag["crawl_delay"]
     # Scrapy's own requests (a page rendered in Chromium loads its scripts itself, as a browser does).
     times = [h.at for h in site_hits(fakeweb, slow) if h.host == slow["host"] and h.user_agent.startswith("linkspider")]
-    # Unpaced, this site's pages would come a few milliseconds apart (the delay counts from each answer);
-    # the server logs a request when a thread of the busy test process gets to it: some slack for that.
-    assert len(times) >= 4 and min(b - a for a, b in zip(times, times[1:])) >= slow["crawl_delay"] * 0.8, times
+    # Unpaced, this site's pages would come a few milliseconds apart. The server logs a request when a
+    # thread of the busy test process gets to it, so one gap can look short; the span cannot.
+    gaps = [b - a for a, b in zip(times, times[1:])]
+    assert len(times) >= 4 and sum(gaps) >= 0.9 * slow["crawl_delay"] * len(gaps), times
+    assert min(gaps) >= 0.5 * slow["crawl_delay"], gaps
 
 
 def test_blocklisted_platforms_never_appear(first_crawl: CrawlResult, manifest: dict[str, Any],
