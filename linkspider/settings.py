@@ -301,3 +301,18 @@ PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 20_000
 REDIS_URL = os.environ.get("REDIS_URL", "")
 # A worker whose heartbeat is older than this many seconds is taken for dead.
 LINKSPIDER_WORKER_TIMEOUT = 60.0
+
+# ---------------------------------------------------------------- authority
+# `linkspider authority import --opr` asks Open PageRank's API (key: the OPR_API_KEY environment
+# variable, never this file) about the database's sites, OPR_BATCH per request (the API's maximum is
+# 100), and does not ask again about a site it answered less than OPR_CACHE_DAYS ago.
+OPR_API_URL = os.environ.get("OPR_API_URL", "https://openpagerank.com")
+OPR_BATCH = 100
+OPR_CACHE_DAYS = 30
+OPR_TIMEOUT = 30.0
+
+# ---------------------------------------------------------------- browser UI
+# `linkspider ui`: seconds a change made in the browser (status, note, do-not-contact) waits for a
+# database a crawl is writing before the page says it is busy and keeps what was typed. Short: the
+# crawl's own writes take milliseconds, and a person should not stare at a spinner for 30 s.
+LINKSPIDER_UI_WRITE_TIMEOUT = 5.0
