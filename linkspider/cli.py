@@ -556,6 +556,43 @@ def _authority_from_opr(db_path: str, domains: list[str], refresh: bool) -> None
 
 
 @main.command()
+@_db_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but this machine (127.0.0.1, localhost, ::1) needs --password.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True,
+              help="Port to listen on (0: any free port).")
+@click.option("--password", envvar="LINKSPIDER_UI_PASSWORD", show_envvar=True,
+              help="Ask every visitor for this password (HTTP basic auth, any user name). Prefer the "
+                   "environment variable: a command line shows in `ps`.")
+@click.option("--read-only", is_flag=True, help="Browse only: no status, note or do-not-contact changes.")
+def ui(db_path: str, host: str, port: int, password: str | None, read_only: bool) -> None:
+    """Work the prospect list in the browser (Datasette with linkspider's pages), until Ctrl-C.
+
+    Facets, search and a page per site with its contacts and evidence; set a
+    site's status and note or put it on the do-not-contact list there, as
+    `linkspider mark` and `dnc add` would, also while a crawl writes.
+    """
+    from linkspider.common.config import project_settings
+    from linkspider.ui.server import build, is_loopback, listen, serve
+
+    if not is_loopback(host) and not password:
+        raise BadInput(f"--host {host} would show your prospects and outreach controls to other machines: "
+                       "give --password (or set LINKSPIDER_UI_PASSWORD), or leave --host at 127.0.0.1")
+    _open(db_path, reading=read_only).close()  # a missing, damaged or locked database: one line, before listening
+    timeout = project_settings().getfloat("LINKSPIDER_UI_WRITE_TIMEOUT")
+    ds = build(db_path, read_only=read_only, password=password or "", host=host, write_timeout=timeout)
+    sock = listen(host, port)
+
+    def announce(url: str) -> None:
+        click.echo(f"linkspider ui: {url} (database {db_path}{', read-only' if read_only else ''}); Ctrl-C stops it")
+        if password:
+            click.echo("  password required (HTTP basic auth). The connection is not encrypted: "
+                       "outside a trusted network, reach it through SSH (ssh -L) or a TLS proxy.")
+
+    serve(ds, sock, announce)
+
+
+@main.command()
 @click.argument("source")
 @click.option("--url", help="The page's URL (for a local file: decides which emails are the site's own).")
 @click.option("--json", "as_json", is_flag=True, default=True, help="Print one JSON object (default).")

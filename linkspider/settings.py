@@ -315,4 +315,4 @@ OPR_TIMEOUT = 30.0
 # `linkspider ui`: seconds a change made in the browser (status, note, do-not-contact) waits for a
 # database a crawl is writing before the page says it is busy and keeps what was typed. Short: the
 # crawl's own writes take milliseconds, and a person should not stare at a spinner for 30 s.
-LINKSPIDER_UI_WRITE_TIMEOUT = 5.0
+LINKSPIDER_UI_WRITE_TIMEOUT = float(os.environ.get("LINKSPIDER_UI_WRITE_TIMEOUT", "5"))
