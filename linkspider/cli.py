@@ -503,8 +503,9 @@ def authority_import(db_path: str, file: str | None, opr: bool, measure: str, li
     if opr:
         _authority_from_opr(db_path, domains, refresh)
         return
-    day = _list_date(list_date, Path(file))  # type: ignore[arg-type]
-    reading = read_ranking(open_lines(file), set(domains), name=str(file), measure=measure)  # type: ignore[arg-type]
+    assert file is not None
+    day = _list_date(list_date, Path(file))
+    reading = read_ranking(open_lines(file), set(domains), name=file, measure=measure)
     for problem in reading.problems:
         click.echo(f"skipped {problem}", err=True)
     if reading.bad_lines and reading.bad_lines == reading.lines:

@@ -260,3 +260,18 @@ def test_a_gzipped_file_cut_short_is_named(db: Path, tmp_path: Path) -> None:
     gz.write_bytes(gzip.compress((FIXTURES / "cc-main-2026-domain-ranks.txt").read_bytes())[:-12])
     result = cli("authority", "import", str(gz), "--db", str(db))
     assert result.exit_code == 2 and f"cannot read ranking {gz}" in result.output
+
+
+def test_an_import_rescores_the_sites_it_touched_when_authority_has_a_weight(db: Path, tmp_path: Path) -> None:
+    """The README's tuning: SCORE_WEIGHTS = {"authority": 10} in the settings, then import."""
+    (tmp_path / "weighted_settings.py").write_text('from linkspider.settings import *  # noqa\n'
+                                                   'SCORE_WEIGHTS = {"authority": 10}\n')
+    env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{tmp_path}", "SCRAPY_SETTINGS_MODULE": "weighted_settings"}
+    with sqlite3.connect(db) as conn:
+        before, = conn.execute("SELECT score FROM sites WHERE domain = 'ironpulse.com'").fetchone()
+    proc = subprocess.run([sys.executable, "-m", "linkspider.cli", "authority", "import", str(FIXTURES / "tranco.csv"),
+                           "--db", str(db)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    with sqlite3.connect(db) as conn:
+        score, why = conn.execute("SELECT score, score_why FROM sites WHERE domain = 'ironpulse.com'").fetchone()
+    assert f"authority {authority_from_rank(812)}" in why and score > before

@@ -250,7 +250,7 @@ def test_do_not_contact_from_the_site_page_is_the_store_list(ui: UiServer, demo_
     visitor = Client(ui.url)
     token = visitor.token("/-/site/musclecoach.com")
     status, page = visitor.request("/-/site/musclecoach.com/dnc", {"csrftoken": token, "value": "musclecoach.com",
-                                                                  "action": "add", "note": "asked us not to"})
+                                                                  "action": "add", "dnc_note": "asked us not to"})
     assert status == 200 and "musclecoach.com added to the do-not-contact list" in page
     with Store(demo_db, reading=True) as store:
         assert {"value": "musclecoach.com", "niche": "", "note": "asked us not to"}.items() <= \

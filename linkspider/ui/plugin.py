@@ -222,7 +222,6 @@ def _read_site(datasette: Any, domain: str) -> dict[str, Any] | None:
         listed = {(r["value"], r["niche"]): r for r in store.do_not_contact()}
     niche = site["niche"] or ""
     site["dnc"] = {value: entry for (value, scope), entry in listed.items() if scope in ("", niche)}
-    site["row"] = prospect_row({**site, "contacts": [c for c in site["contacts"] if c["value"] not in site["dnc"]]})
     return site
 
 
@@ -294,6 +293,6 @@ async def change_do_not_contact(request: Request, datasette: Any) -> Response:
         if action == "remove":
             store.remove_do_not_contact([value], niche)
             return f"{value} removed from {where}"
-        added = store.add_do_not_contact([value], niche, form.get("note", "").strip())
+        added = store.add_do_not_contact([value], niche, form.get("dnc_note", "").strip())
         return f"{value} added to {where}" if added else f"{value} was already on {where}"
     return await _change(request, datasette, form, change)
