@@ -345,4 +345,4 @@ def test_charts_are_svg_with_every_label_escaped() -> None:
     assert histogram.count("<rect") == 10 and "90-100" in histogram
     runs = charts.found_per_run([{"id": 1, "spider": "<seeds>", "niche": "fitness",
                                   "started": "2026-11-20T02:00:00", "new_sites": 12}])
-    assert "&lt;seeds&gt;" in runs and ">12</text>" in runs and "11-20" in runs
+    assert "11-20 &lt;seeds&gt;" in runs and ">12</text>" in runs

@@ -101,8 +101,8 @@ def score_histogram(counts: Sequence[int]) -> Markup:
 
 
 def found_per_run(runs: Sequence[dict[str, Any]]) -> Markup:
-    """``Store.found_per_run()``: new sites per crawl, oldest first, labelled by day."""
-    labels = [str(r["started"] or "")[5:10] for r in runs]
+    """``Store.found_per_run()``: new sites per crawl, oldest first, labelled by day (and spider, when few)."""
+    labels = [str(r["started"] or "")[5:10] + (f" {r['spider']}" if len(runs) <= 8 else "") for r in runs]
     tips = [f"run {r['id']}: {r['spider']} {r['niche'] or ''} on {str(r['started'])[:16]}: {r['new_sites']} new sites"
             for r in runs]
     return bars(labels, [int(r["new_sites"] or 0) for r in runs], "Sites found per crawl", tips=tips)
