@@ -57,6 +57,7 @@ def main() -> int:
 
     cli.main(["report", "--db", str(db), "--niche", "fitness", "--top", "15"], standalone_mode=False)
     print(f"\nExport it: .venv/bin/linkspider export --db {db} --niche fitness --format csv -o output/fitness.csv")
+    print(f"Browse it: .venv/bin/linkspider ui --db {db}   (then open http://127.0.0.1:8001/)")
     return 0
 
 

@@ -18,7 +18,7 @@ import os
 import re
 import sys
 import tempfile
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ from linkspider.common.domains import registrable_domain
 from linkspider.common.inputs import InputError, check_file, read_text
 from linkspider.common.redact import install_log_redaction, redact
 from linkspider.discover.niches import parse_seed_line
+from linkspider.score.authority import CC_MEASURES, open_lines, read_ranking
 from linkspider.settings import DEFAULT_DB
 from linkspider.store.database import (
     OUTREACH_STATUSES,
@@ -136,6 +137,8 @@ def main() -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write (default: stdout).")
 @click.option("--niche", help="Only sites found for this niche (one the database has).")
 @click.option("--min-score", type=click.IntRange(0, 100), help="Only sites scoring at least this (0-100).")
+@click.option("--min-authority", type=click.IntRange(0, 100),
+              help="Only sites with at least this authority (0-100; see `linkspider authority import`).")
 @click.option("--signal", "signals", multiple=True, type=click.Choice(SIGNALS),
               help="Only sites with this signal. Repeat to require several.")
 @click.option("--has-email", is_flag=True, help="Only sites where an email address was found.")
@@ -148,14 +151,15 @@ def main() -> None:
                    "yesterday, or an age (7d, 12h).")
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many rows, best first.")
 def export(db_path: str, fmt: str, output: str | None, niche: str | None, min_score: int | None,
-           signals: tuple[str, ...], has_email: bool, statuses: tuple[str, ...], everything: bool,
+           min_authority: int | None, signals: tuple[str, ...], has_email: bool, statuses: tuple[str, ...], everything: bool,
            new_since: str | None, limit: int | None) -> None:
     """Write the ranked prospect list, one row per site, best score first.
 
     Sites marked contacted or blocked, and anything on the do-not-contact list,
     are left out unless you ask for them (--status, --all).
     """
-    flt = ProspectFilter(niche=niche, min_score=min_score, signals=list(signals), has_email=has_email,
+    flt = ProspectFilter(niche=niche, min_score=min_score, min_authority=min_authority, signals=list(signals),
+                         has_email=has_email,
                          statuses=list(statuses), limit=limit, new_since=new_since,
                          exclude_statuses=[] if everything else ["contacted", "blocked"],
                          exclude_do_not_contact=not everything)
@@ -203,10 +207,11 @@ def report(db_path: str, niche: str | None, top: int) -> None:
         click.echo(f"{row['niche'] or '-':<14} {row['status']:<10} {row['sites']:>6} {row['strong'] or 0:>10}")
     if prospects:
         click.echo(f"\nTop {len(prospects)} prospects" + (f" for {niche}" if niche else "") + ":")
-        click.echo(f"{'score':>5}  {'domain':<28} {'email':<34} why")
+        click.echo(f"{'score':>5} {'auth':>4}  {'domain':<28} {'email':<34} why")
         for p in prospects:
             email = p["emails"][0] if p["emails"] else ("(form)" if p["contact_form"] else "-")
-            click.echo(f"{p['score']:>5}  {p['domain']:<28} {email:<34} {p['why']}")
+            authority = "-" if p["authority"] is None else p["authority"]
+            click.echo(f"{p['score']:>5} {authority:>4}  {p['domain']:<28} {email:<34} {p['why']}")
 
 
 @main.command()
@@ -450,14 +455,142 @@ def ingest(db_path: str, redis_url: str, until_idle: float | None, batch: int) -
 @_db_option
 def rescore(db_path: str) -> None:
     """Recompute every site's score (after changing the weights)."""
-    from linkspider.common.config import project_settings
-    from linkspider.score.prospect import parse_today
-
-    settings = project_settings()
     with _open(db_path) as store:
         domains = store.all_domains()
-        store.rescore(domains, settings.getdict("SCORE_WEIGHTS"), parse_today(settings.get("LINKSPIDER_TODAY")))
+        _rescore(store, domains)
     click.echo(f"rescored {len(domains)} sites")
+
+
+def _rescore(store: Store, domains: list[str], only_if_weighted: str = "") -> None:
+    """Score ``domains`` again with the project's SCORE_WEIGHTS (only if ``only_if_weighted`` has a weight)."""
+    from linkspider.common.config import project_settings
+    from linkspider.score.prospect import DEFAULT_WEIGHTS, parse_today
+
+    settings = project_settings()
+    weights = settings.getdict("SCORE_WEIGHTS")
+    if only_if_weighted and not {**DEFAULT_WEIGHTS, **weights}.get(only_if_weighted):
+        return
+    store.rescore(domains, weights, parse_today(settings.get("LINKSPIDER_TODAY")))
+
+
+@main.group("authority")
+def authority() -> None:
+    """Authority 0-100 per site from the open rankings: Tranco, Common Crawl, Open PageRank."""
+
+
+@authority.command("import")
+@_db_option
+@click.argument("file", required=False)
+@click.option("--opr", is_flag=True, help="Ask Open PageRank's API (key in OPR_API_KEY) about the database's "
+                                          "sites instead of reading a file.")
+@click.option("--measure", type=click.Choice(CC_MEASURES), default="harmonic", show_default=True,
+              help="Common Crawl's ranking to use: harmonic centrality or PageRank.")
+@click.option("--date", "list_date", help="The list's date, YYYY-MM-DD (default: the file's modification date).")
+@click.option("--refresh", is_flag=True, help="With --opr: ask again about sites answered within OPR_CACHE_DAYS.")
+def authority_import(db_path: str, file: str | None, opr: bool, measure: str, list_date: str | None,
+                     refresh: bool) -> None:
+    """Store each site's authority (0-100) from a ranking FILE or from Open PageRank (--opr).
+
+    FILE is the Tranco list (rank,domain; .csv or the .zip as downloaded),
+    Common Crawl's domain ranks (.txt or .txt.gz) or Open PageRank's CSV; the
+    format is detected. Only sites already in the database get a figure: run it
+    again after crawls that found new ones.
+    """
+    if opr == bool(file):
+        raise click.UsageError("give a ranking FILE, or --opr to ask Open PageRank")
+    with _open(db_path) as store:
+        domains = store.all_domains()
+    if opr:
+        _authority_from_opr(db_path, domains, refresh)
+        return
+    assert file is not None
+    day = _list_date(list_date, Path(file))
+    reading = read_ranking(open_lines(file), set(domains), name=file, measure=measure)
+    for problem in reading.problems:
+        click.echo(f"skipped {problem}", err=True)
+    if reading.bad_lines and reading.bad_lines == reading.lines:
+        raise BadInput(f"{file}: no line of it could be read ({reading.bad_lines} skipped)")
+    source = f"commoncrawl-{measure}" if reading.source == "commoncrawl" else reading.source
+    with _open(db_path) as store:
+        found = store.set_authority({"domain": f.domain, "authority": f.authority, "rank": f.rank,
+                                     "source": source, "date": day} for f in reading.figures.values())
+        _rescore(store, sorted(reading.figures), only_if_weighted="authority")
+    skipped = f"; {reading.bad_lines} lines skipped" if reading.bad_lines else ""
+    click.echo(f"authority for {found} of {len(domains)} sites from {source} ({day}){skipped}")
+
+
+def _list_date(text: str | None, path: Path) -> str:
+    if text:
+        try:
+            return date.fromisoformat(text).isoformat()
+        except ValueError:
+            raise BadInput(f"--date {text!r} is not a date: use YYYY-MM-DD") from None
+    check_file(path, "ranking")
+    return datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).date().isoformat()
+
+
+def _authority_from_opr(db_path: str, domains: list[str], refresh: bool) -> None:
+    """Open PageRank for the sites without a fresh answer, stored batch by batch."""
+    from linkspider.common.config import project_settings
+    from linkspider.score import open_pagerank
+
+    settings = project_settings()
+    today = datetime.now(timezone.utc).date()
+    fresh_since = (today - timedelta(days=settings.getfloat("OPR_CACHE_DAYS"))).isoformat()
+    key = os.environ.get("OPR_API_KEY") or settings.get("OPR_API_KEY") or ""
+    stored = 0
+    with _open(db_path) as store:
+        cached = set() if refresh else store.authority_since("opr", fresh_since)
+        todo = [d for d in domains if d not in cached]
+        try:
+            for figures in open_pagerank.fetch(todo, key, settings.get("OPR_API_URL"),
+                                               batch=settings.getint("OPR_BATCH"),
+                                               timeout=settings.getfloat("OPR_TIMEOUT")):
+                stored += store.set_authority({"domain": f.domain, "authority": f.authority, "rank": f.rank,
+                                               "source": "opr", "date": today.isoformat()} for f in figures)
+        except open_pagerank.OpenPageRankError as exc:
+            raise click.ClickException(f"{exc} ({stored} sites stored before)") from None
+        finally:
+            _rescore(store, todo, only_if_weighted="authority")
+    click.echo(f"authority for {stored} of {len(domains)} sites from opr ({today}); "
+               f"{len(cached)} answered within {settings.getfloat('OPR_CACHE_DAYS'):g} days not asked again")
+
+
+@main.command()
+@_db_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but this machine (127.0.0.1, localhost, ::1) needs --password.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True,
+              help="Port to listen on (0: any free port).")
+@click.option("--password", envvar="LINKSPIDER_UI_PASSWORD", show_envvar=True,
+              help="Ask every visitor for this password (HTTP basic auth, any user name). Prefer the "
+                   "environment variable: a command line shows in `ps`.")
+@click.option("--read-only", is_flag=True, help="Browse only: no status, note or do-not-contact changes.")
+def ui(db_path: str, host: str, port: int, password: str | None, read_only: bool) -> None:
+    """Work the prospect list in the browser (Datasette with linkspider's pages), until Ctrl-C.
+
+    Facets, search and a page per site with its contacts and evidence; set a
+    site's status and note or put it on the do-not-contact list there, as
+    `linkspider mark` and `dnc add` would, also while a crawl writes.
+    """
+    from linkspider.common.config import project_settings
+    from linkspider.ui.server import build, is_loopback, listen, serve
+
+    if not is_loopback(host) and not password:
+        raise BadInput(f"--host {host} would show your prospects and outreach controls to other machines: "
+                       "give --password (or set LINKSPIDER_UI_PASSWORD), or leave --host at 127.0.0.1")
+    _open(db_path, reading=read_only).close()  # a missing, damaged or locked database: one line, before listening
+    timeout = project_settings().getfloat("LINKSPIDER_UI_WRITE_TIMEOUT")
+    ds = build(db_path, read_only=read_only, password=password or "", host=host, write_timeout=timeout)
+    sock = listen(host, port)
+
+    def announce(url: str) -> None:
+        click.echo(f"linkspider ui: {url} (database {db_path}{', read-only' if read_only else ''}); Ctrl-C stops it")
+        if password:
+            click.echo("  password required (HTTP basic auth). The connection is not encrypted: "
+                       "outside a trusted network, reach it through SSH (ssh -L) or a TLS proxy.")
+
+    serve(ds, sock, announce)
 
 
 @main.command()

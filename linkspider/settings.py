@@ -302,3 +302,18 @@ LINKSPIDER_WORKER_TIMEOUT = 60.0
 # How often an idle worker looks at the shared queue, in seconds (Scrapy's own heartbeat is 5 s:
 # too slow to join a crawl another worker is seeding).
 LINKSPIDER_IDLE_POLL = 0.5
+
+# ---------------------------------------------------------------- authority
+# `linkspider authority import --opr` asks Open PageRank's API (key: the OPR_API_KEY environment
+# variable, never this file) about the database's sites, OPR_BATCH per request (the API's maximum is
+# 100), and does not ask again about a site it answered less than OPR_CACHE_DAYS ago.
+OPR_API_URL = os.environ.get("OPR_API_URL", "https://openpagerank.com")
+OPR_BATCH = 100
+OPR_CACHE_DAYS = 30
+OPR_TIMEOUT = 30.0
+
+# ---------------------------------------------------------------- browser UI
+# `linkspider ui`: seconds a change made in the browser (status, note, do-not-contact) waits for a
+# database a crawl is writing before the page says it is busy and keeps what was typed. Short: the
+# crawl's own writes take milliseconds, and a person should not stare at a spinner for 30 s.
+LINKSPIDER_UI_WRITE_TIMEOUT = float(os.environ.get("LINKSPIDER_UI_WRITE_TIMEOUT", "5"))

@@ -48,6 +48,10 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "link_farm": -25,  # a page that is not a roundup/resources page links out to many domains
     "link_farm_domains": 40,
     "rejects_guest_posts": -20,  # "we do not accept guest posts" (and the guest-post score is 0)
+    # Authority from an open ranking (`linkspider authority import`): points for authority 100, scaled by
+    # authority/100 and by relevance. 0 (the default) leaves authority out of the score: it sorts and
+    # filters (--min-authority) without deciding what is a prospect.
+    "authority": 0,
 }
 
 KINDS = ("guestpost", "roundup", "resources")
@@ -79,7 +83,8 @@ def score_site(site: dict[str, Any], weights: dict[str, float] | None = None,
     if not pages:
         why = f"not reachable ({site.get('last_error') or 'no page fetched'})"
         return {"score": 0, "score_why": why, **{f"score_{k}": 0 for k in KINDS},
-                "relevance": 0.0, "niche_pages": 0, "last_post": None, "competitors_linked": ""}
+                "relevance": 0.0, "niche_pages": 0, "last_post": None, "competitors_linked": "",
+                "emails_ranked": best_emails(site.get("contacts", []))}
 
     rel = site_relevance(PageRelevance(p.get("relevance") or 0.0, p.get("negative") or 0.0, p.get("words") or 0)
                          for p in pages)
@@ -154,8 +159,15 @@ def score_site(site: dict[str, Any], weights: dict[str, float] | None = None,
     if rejects:
         reasons.append("says it rejects guest posts")
 
+    # Authority, only when it has a weight.
+    authority = 0.0
+    if w["authority"] and site.get("authority") is not None:
+        authority = w["authority"] * max(0, min(100, site["authority"])) / 100
+        reasons.append(f"authority {site['authority']}")
+
     scale = 0.4 + 0.6 * rel.value
-    base = w["relevance"] * rel.value + (contact + activity + reach + competitor) * scale + penalties
+    base = (w["relevance"] * rel.value + (contact + activity + reach + competitor + authority) * scale
+            + penalties)
     kind_scores: dict[str, int] = {}
     for kind in KINDS:
         opportunity = w[_KIND_SIGNAL[kind]] if _KIND_SIGNAL[kind] in signals else 0.0
@@ -172,6 +184,7 @@ def score_site(site: dict[str, Any], weights: dict[str, float] | None = None,
         **{f"score_{k}": v for k, v in kind_scores.items()},
         "relevance": rel.value, "niche_pages": rel.niche_pages, "last_post": last_post,
         "competitors_linked": ",".join(linked),
+        "emails_ranked": best_emails(contacts),
     }
 
 

@@ -55,6 +55,14 @@ SCHEMA: dict[str, tuple[dict[str, type], str, dict[str, Any]]] = {
         "score_guestpost": int, "score_roundup": int, "score_resources": int,
         "relevance": float, "niche_pages": int, "last_post": str, "competitors_linked": str,
         "status": str, "notes": str, "status_changed": str,
+        # Emails best first (a JSON list, from the score); the UI's best email is the first not on the
+        # do-not-contact list, as in an export.
+        "emails_ranked": str,
+        # Emails and author names, space-separated: what full-text search (sites_fts) finds besides
+        # domain, title and why. Written by write_pages from the contacts.
+        "contact_text": str,
+        # From an open ranking (`linkspider authority import`): 0-100, where from, the list's date, its rank.
+        "authority": int, "authority_source": str, "authority_date": str, "authority_rank": int,
     }, "domain", {"status": "new", "notes": "", "pages_crawled": 0, "score": 0, "score_why": ""}),
     "pages": ({
         "url": str, "domain": str, "status": int, "error": str, "title": str,
@@ -112,9 +120,54 @@ INDEXES = [("pages", ["domain"]), ("contacts", ["domain"]), ("signals", ["domain
            ("discoveries", ["domain"]), ("discoveries", ["niche"]), ("competitor_links", ["domain"]),
            ("competitor_links", ["competitor"]), ("frontier", ["job", "state"])]
 
+# Full-text search over sites (sqlite-utils enable_fts; triggers keep it in sync with every write).
+FTS_COLUMNS = ["domain", "title", "score_why", "contact_text"]
+_CONTACT_TEXT = ("(SELECT group_concat(value, ' ') FROM (SELECT DISTINCT c.value FROM contacts c "
+                 "WHERE c.domain = sites.domain AND c.kind IN ('email', 'author') ORDER BY c.value))")
+# Views read by the browser UI (and anyone with SQL): plain SQL over the tables, recreated on open when
+# this text changes. `rowid` is the site's, so Datasette's search can use sites_fts on the view.
+VIEWS = {
+    "prospects": """CREATE VIEW prospects AS SELECT
+  s.rowid AS rowid, s.domain, s.score, s.authority, s.score_why AS why,
+  (SELECT j.value FROM json_each(coalesce(s.emails_ranked, '[]')) j
+   WHERE j.value NOT IN (SELECT n.value FROM do_not_contact n WHERE n.niche IN ('', s.niche))
+   ORDER BY j.key LIMIT 1) AS best_email,
+  (SELECT json_group_array(kind) FROM (SELECT DISTINCT g.kind FROM signals g
+   WHERE g.domain = s.domain ORDER BY g.kind)) AS signals,
+  s.status, s.niche,
+  (SELECT json_group_array(source) FROM (SELECT DISTINCT d.source FROM discoveries d
+   WHERE d.domain = s.domain ORDER BY d.source)) AS found_via,
+  EXISTS (SELECT 1 FROM do_not_contact n WHERE n.value = s.domain AND n.niche IN ('', s.niche))
+    AS do_not_contact,
+  s.notes, s.title, s.pages_crawled, s.first_seen, s.last_seen
+FROM sites s""",
+}
+
 
 class StoreError(RuntimeError):
     """The database cannot be opened or written; the message says why and what to do."""
+
+
+class _Database(sqlite_utils.Database):
+    """sqlite-utils' Database whose scripts run inside the open transaction, if there is one.
+
+    ``enable_fts`` creates its index and triggers with ``executescript``, which
+    commits the transaction first: inside ``ensure_schema``'s BEGIN IMMEDIATE
+    that would let a second process opening a new database race this one.
+    """
+
+    def executescript(self, sql: str) -> sqlite3.Cursor:
+        if not self.conn.in_transaction:
+            return super().executescript(sql)
+        statement = ""
+        for line in sql.splitlines(keepends=True):
+            statement += line
+            if sqlite3.complete_statement(statement):
+                self.conn.execute(statement)
+                statement = ""
+        if statement.strip():
+            self.conn.execute(statement)
+        return self.conn.cursor()
 
 
 def now_iso() -> str:
@@ -166,6 +219,7 @@ class ProspectFilter:
 
     niche: str | None = None
     min_score: int | None = None
+    min_authority: int | None = None  # sites without an authority figure are left out
     signals: list[str] = field(default_factory=list)  # all must be present
     has_email: bool = False
     statuses: list[str] = field(default_factory=list)  # empty: any status not excluded
@@ -219,7 +273,9 @@ class Store:
             conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?{mode}", uri=True, timeout=timeout)
         else:
             conn = sqlite3.connect(str(self.path), timeout=timeout)
-        self.db, self.read_only = sqlite_utils.Database(conn), bool(mode)
+        self.db, self.read_only = _Database(conn), bool(mode)
+        # A damaged page is then refused as "malformed" when read, not read as rows of NULLs.
+        conn.execute("PRAGMA cell_size_check = ON")
         try:
             if not mode:
                 # WAL lets `linkspider export` read while a crawl writes.
@@ -266,6 +322,14 @@ class Store:
                         table.add_column(column, kind, not_null_default=defaults.get(column))
             for table_name, cols in INDEXES:
                 self.db[table_name].create_index(cols, if_not_exists=True)
+            for name, sql in VIEWS.items():
+                if self._view_sql(name) != sql:
+                    self.db.execute(f"DROP VIEW IF EXISTS {name}")
+                    self.db.execute(sql)
+            if not self._fts_ready():
+                # An older database: its sites' contact text first, then the index over it.
+                self.db.execute(f"UPDATE sites SET contact_text = {_CONTACT_TEXT}")
+                self.db["sites"].enable_fts(FTS_COLUMNS, create_triggers=True, tokenize="porter", replace=True)
 
     def _schema_missing(self) -> list[str]:
         """Tables, columns and indexes of SCHEMA/INDEXES the database does not have yet."""
@@ -277,7 +341,20 @@ class Store:
                 missing += [f"column {name}.{c}" for c in columns if c not in have]
         indexed = {(name, tuple(index.columns)) for name in tables for index in self.db[name].indexes}
         missing += [f"index on {t}({', '.join(c)})" for t, c in INDEXES if (t, tuple(c)) not in indexed]
+        missing += [f"view {name}" for name, sql in VIEWS.items() if self._view_sql(name) != sql]
+        if "sites" in tables and not self._fts_ready():
+            missing.append("full-text index sites_fts")
         return missing
+
+    def _view_sql(self, name: str) -> str | None:
+        rows = list(self.db.query("SELECT sql FROM sqlite_master WHERE type = 'view' AND name = ?", [name]))
+        return rows[0]["sql"] if rows else None
+
+    def _fts_ready(self) -> bool:
+        """sites_fts exists over FTS_COLUMNS with the triggers that keep it in sync."""
+        sites = self.db["sites"]
+        return (sites.detect_fts() == "sites_fts" and list(self.db["sites_fts"].columns_dict) == FTS_COLUMNS
+                and {"sites_ai", "sites_ad", "sites_au"} <= {t.name for t in sites.triggers})
 
     # ------------------------------------------------------------ writes
     def write_pages(self, batch: Iterable[Any], job: str = "") -> int:
@@ -363,6 +440,10 @@ class Store:
                     f"({','.join('?' * len(sites_new))})",
                     list(sites_new),
                 )
+                touched = sorted({r["domain"] for r in contacts})
+                if touched:  # what full-text search finds besides domain, title and why
+                    db.execute(f"UPDATE sites SET contact_text = {_CONTACT_TEXT} WHERE domain IN "
+                               f"({','.join('?' * len(touched))})", touched)
                 if job:  # last: a request is done only once what it produced is stored
                     self._write_frontier(job, frontier, ts)
         except sqlite3.Error as exc:
@@ -450,12 +531,17 @@ class Store:
     def save_scores(self, scores: dict[str, dict[str, Any]]) -> None:
         """Per site: ``score``, ``score_why`` and the per-kind scores and relevance figures."""
         columns = ["score", "score_why", "score_guestpost", "score_roundup", "score_resources",
-                   "relevance", "niche_pages", "last_post", "competitors_linked"]
+                   "relevance", "niche_pages", "last_post", "competitors_linked", "emails_ranked"]
+
+        def value(row: dict[str, Any], column: str) -> Any:
+            v = row.get(column)
+            return json.dumps(v) if isinstance(v, list) else v
+
         try:
             with self.db.conn:
                 self.db.conn.executemany(
                     f"UPDATE sites SET {', '.join(c + ' = ?' for c in columns)} WHERE domain = ?",
-                    [(*(row.get(c) for c in columns), domain) for domain, row in scores.items()],
+                    [(*(value(row, c) for c in columns), domain) for domain, row in scores.items()],
                 )
         except sqlite3.Error as exc:
             raise StoreError(_explain(self.path, exc)) from exc
@@ -475,6 +561,27 @@ class Store:
         except sqlite3.Error as exc:
             raise StoreError(_explain(self.path, exc)) from exc
         return cur.rowcount > 0
+
+    @_reported
+    def set_authority(self, figures: Iterable[dict[str, Any]]) -> int:
+        """Per site (``domain``): ``authority`` 0-100 with its ``source``, list ``date`` and ``rank``.
+
+        Sites not in the database are ignored; returns how many sites got a figure.
+        """
+        rows = [(f["authority"], f["source"], f["date"], f.get("rank"), f["domain"]) for f in figures]
+        if not rows:
+            return 0
+        with self.db.conn:
+            cur = self.db.conn.executemany(
+                "UPDATE sites SET authority = ?, authority_source = ?, authority_date = ?, authority_rank = ? "
+                "WHERE domain = ?", rows)
+        return cur.rowcount
+
+    @_reported
+    def authority_since(self, source: str, date: str) -> set[str]:
+        """Sites whose authority came from ``source`` on or after ``date`` (a cache that is still fresh)."""
+        return {r["domain"] for r in self.db.query(
+            "SELECT domain FROM sites WHERE authority_source = ? AND authority_date >= ?", [source, date])}
 
     def start_run(self, spider: str, niche: str, args: dict[str, Any]) -> int:
         try:
@@ -534,11 +641,11 @@ class Store:
         site["signals"] = list(self.db.query(
             "SELECT kind, url, evidence FROM signals WHERE domain = ? ORDER BY kind, url", [domain]))
         site["discoveries"] = list(self.db.query(
-            "SELECT niche, source, detail, backend, rank, snippet FROM discoveries "
+            "SELECT niche, source, detail, backend, rank, snippet, first_seen FROM discoveries "
             "WHERE domain = ? ORDER BY first_seen, id", [domain]))
         site["pages"] = list(self.db.query(
-            "SELECT url, status, kinds, published, words, relevance, negative, outbound_domains "
-            "FROM pages WHERE domain = ? ORDER BY url", [domain]))
+            "SELECT url, status, kinds, published, words, relevance, negative, outbound_domains, "
+            "title, error, depth, fetched_at, notes FROM pages WHERE domain = ? ORDER BY url", [domain]))
         site["competitor_links"] = list(self.db.query(
             "SELECT page_url, competitor, target_url, anchor, rel, status, source FROM competitor_links "
             "WHERE domain = ? ORDER BY competitor, page_url", [domain]))
@@ -555,6 +662,9 @@ class Store:
         if flt.min_score is not None:
             where.append("s.score >= ?")
             args.append(flt.min_score)
+        if flt.min_authority is not None:
+            where.append("s.authority >= ?")
+            args.append(flt.min_authority)
         for kind in flt.signals:
             where.append("EXISTS (SELECT 1 FROM signals g WHERE g.domain = s.domain AND g.kind = ?)")
             args.append(kind)
@@ -662,6 +772,25 @@ class Store:
             "runs": list(q("SELECT id, spider, niche, started, finished, outcome FROM runs "
                            "ORDER BY id DESC LIMIT 5")),
         }
+
+    @_reported
+    def score_histogram(self, niche: str | None = None) -> list[int]:
+        """How many sites score 0-9, 10-19, ... 90-100 (ten counts)."""
+        counts = [0] * 10
+        for r in self.db.query("SELECT min(coalesce(score, 0) / 10, 9) AS bucket, count(*) AS n FROM sites "
+                               "WHERE ? IS NULL OR niche = ? GROUP BY bucket", [niche, niche]):
+            counts[int(r["bucket"])] = r["n"]
+        return counts
+
+    @_reported
+    def found_per_run(self, limit: int = 30) -> list[dict[str, Any]]:
+        """The last crawls (oldest first) with how many sites each found first: its ``new_sites``."""
+        rows = list(self.db.query(
+            "SELECT r.id, r.spider, r.niche, r.started, r.finished, r.outcome, "
+            "(SELECT count(*) FROM sites s WHERE s.first_seen >= r.started "
+            " AND s.first_seen <= coalesce(r.finished, '9999')) AS new_sites "
+            "FROM runs r WHERE r.spider != 'nightly' ORDER BY r.id DESC LIMIT ?", [limit]))
+        return rows[::-1]
 
 
 def _discovery_row(domain: str, niche: str, d: Discovery, ts: str) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from typing import IO, Any
 from linkspider.score.prospect import best_emails
 
 COLUMNS = [
-    "domain", "niche", "score", "why", "status", "title", "home_url", "emails",
+    "domain", "niche", "score", "authority", "authority_source", "why", "status", "title", "home_url", "emails",
     "contact_page", "contact_form", "social", "authors", "signals", "found_via",
     "pages_crawled", "first_seen", "last_seen", "last_error", "notes",
 ]
@@ -39,6 +39,8 @@ def prospect_row(site: dict[str, Any]) -> dict[str, Any]:
         "domain": site["domain"],
         "niche": site["niche"],
         "score": site["score"] or 0,
+        "authority": site.get("authority"),
+        "authority_source": " ".join(filter(None, (site.get("authority_source"), site.get("authority_date")))),
         "why": site["score_why"] or "",
         "status": site["status"],
         "title": site["title"] or "",
