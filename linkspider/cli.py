@@ -26,7 +26,7 @@ from typing import Any
 
 import click
 
-from linkspider.common.domains import registrable_domain
+from linkspider.common.domains import hostname, registrable_domain
 from linkspider.common.inputs import InputError, check_file, read_text
 from linkspider.common.redact import install_log_redaction, redact
 from linkspider.discover.backlinks import FORMATS as BACKLINK_FORMATS
@@ -556,7 +556,7 @@ def _changes_text(changes: list[dict[str, Any]], when: str) -> str:
 def links_add(db_path: str, page_url: str, target_url: str, site: str | None, note: str) -> None:
     """Watch a link you have: PAGE_URL (on another site) links to TARGET_URL (on yours)."""
     page, target = _url_arg(page_url, "PAGE_URL"), _url_arg(target_url, "TARGET_URL")
-    key = _domain_arg(site, "--site") or registrable_domain(page)
+    key = _domain_arg(site, "--site") or registrable_domain(page) or hostname(page)
     with _open(db_path, must_exist=False) as store:
         new = store.add_placed_links([_placed(page, target, key, note, "links add")])
     click.echo(f"{'added' if new else 'already watched'}: {page} -> {target} ({key})")

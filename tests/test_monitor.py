@@ -21,11 +21,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
+from linkspider.cli import main
 from linkspider.crawl.commands.crawl import SETTINGS_ENV
+from linkspider.crawl.rendering import find_browser
 from tests.fakeweb import FakeWebServer, build_web
 from tests.fakeweb.crawl import FAST, ROOT, crawl_env
-from tests.fakeweb.placed import SLOW_REQUESTS, PlacedLink, plant_placed_links
+from tests.fakeweb.model import Page
+from tests.fakeweb.placed import SLOW_REQUESTS, USER_SITE, PlacedLink, ordinary_sites, plant_placed_links
 
 # The slow page (8 s) outlasts the timeout; every other page answers in milliseconds.
 MONITOR_SETTINGS = {**FAST, "DOWNLOAD_TIMEOUT": "3", "RETRY_TIMES": "1", "RENDER": "never"}
@@ -36,9 +40,10 @@ def rows(db: Path, sql: str, *args: Any) -> list[tuple]:
         return conn.execute(sql, args).fetchall()
 
 
-def cli(server: FakeWebServer, db: Path, *args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
+def cli(server: FakeWebServer, db: Path, *args: str, timeout: float = 180,
+        settings: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """`linkspider ...` as a user runs it, its crawls going to the fake web through http_proxy."""
-    env = {**crawl_env(server.proxy_url, db), SETTINGS_ENV: json.dumps(MONITOR_SETTINGS)}
+    env = {**crawl_env(server.proxy_url, db), SETTINGS_ENV: json.dumps({**MONITOR_SETTINGS, **(settings or {})})}
     return subprocess.run([sys.executable, "-m", "linkspider.cli", *args], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=timeout)
 
@@ -183,3 +188,64 @@ def test_a_nightly_monitor_step_puts_the_changes_in_the_digest(story: dict[str, 
     assert "## Your links: changes (15)" in digest
     assert "| lost |" in digest and "| gone |" in digest and "| noindexed |" in digest
     assert "your links: 15 changes" in result.stdout
+
+
+@pytest.mark.skipif(find_browser() is None, reason="needs a Chromium (.ci/run installs Debian's)")
+def test_a_link_only_a_script_writes_is_found_in_the_browser(tmp_path: Path) -> None:
+    web = build_web()
+    site = web.sites[ordinary_sites(web, 1)[0]["host"]]
+    target = f"https://www.{USER_SITE}/guides/squat-log/"
+    script = ("<div id='picks'></div><script>var a = document.createElement('a'); a.href = '" + target + "';"
+              "a.textContent = 'the Lifting Log app'; document.getElementById('picks').appendChild(a);</script>")
+    site.pages["/blog/scripted-picks/"] = Page(body=f"<html><body><main>{script}</main></body></html>".encode())
+    site.pages["/blog/plain-picks/"] = Page(body=b"<html><body><main><p>No links here.</p></main></body></html>")
+    db = tmp_path / "linkspider.db"
+    with FakeWebServer(web) as server:
+        for path in ("/blog/scripted-picks/", "/blog/plain-picks/"):
+            assert cli(server, db, "links", "add", f"{site.base_url}{path}", target, "--db", str(db)).returncode == 0
+        result = cli(server, db, "monitor", "--json", "--db", str(db), settings={"RENDER": "auto"})
+        browser_hits = [h for h in server.hits if h.path == "/blog/scripted-picks/"]
+    assert result.returncode == 0, result.stderr[-3000:]
+    links = {r[0]: r[1:] for r in rows(db, "SELECT l.page_url, c.found, c.js_only, c.anchor FROM placed_links l "
+                                           "JOIN link_checks c ON c.link_id = l.id")}
+    assert links[f"{site.base_url}/blog/scripted-picks/"] == (1, 1, "the Lifting Log app")
+    assert links[f"{site.base_url}/blog/plain-picks/"] == (0, 0, "")  # no script: no reason for a browser
+    assert len(browser_hits) == 2  # the static fetch, then the browser's
+    assert {c["kind"] for c in json.loads(result.stdout)["changes"]} == {"lost"}
+
+
+def test_what_the_monitor_may_not_or_need_not_fetch(tmp_path: Path) -> None:
+    """One fetch for two links on a page; a per-site cap; robots.txt and private addresses say `unchecked`."""
+    web = build_web()
+    one, two = (web.sites[s["host"]] for s in ordinary_sites(web, 2))
+    target = f"https://www.{USER_SITE}/"
+    both = (f'<html><body><main><a href="{target}guides/a/">a</a> and <a href="{target}guides/b/">b</a>'
+            "</main></body></html>").encode()
+    one.pages["/blog/two-links/"] = Page(body=both)
+    for path in ("/blog/first/", "/blog/second/"):
+        two.pages[path] = Page(body=f'<html><body><a href="{target}">log</a></body></html>'.encode())
+    forbidden = next(s for s in web.manifest["sites"] if "robots_private" in s["planted"])["disallowed_urls"][0]
+    links = [(f"{one.base_url}/blog/two-links/", f"{target}guides/a/"),
+             (f"{one.base_url}/blog/two-links/", f"{target}guides/b/"),
+             (f"{two.base_url}/blog/first/", target), (f"{two.base_url}/blog/second/", target),
+             (forbidden, target), ("http://127.0.0.1:9/ours/", target),
+             ("http://169.254.169.254/latest/meta-data/", target)]
+    db = tmp_path / "linkspider.db"
+    with FakeWebServer(web) as server:
+        for page, linked in links:
+            assert CliRunner().invoke(main, ["links", "add", page, linked, "--db", str(db)]).exit_code == 0
+        result = cli(server, db, "monitor", "--json", "--db", str(db), settings={"MONITOR_PAGES_PER_SITE": "1"})
+        hits = server.hits
+    assert result.returncode == 0, result.stderr[-3000:]
+    status = dict(rows(db, "SELECT page_url || ' ' || target_url, status FROM placed_links"))
+    assert status[f"{one.base_url}/blog/two-links/ {target}guides/a/"] == "live"
+    assert status[f"{one.base_url}/blog/two-links/ {target}guides/b/"] == "live"
+    assert sum(1 for h in hits if h.path == "/blog/two-links/") == 1
+    # One page of the second site this run; the other waits, and the log says so.
+    assert sorted(status[f"{two.base_url}{p} {target}"] for p in ("/blog/first/", "/blog/second/")) == ["live", "new"]
+    assert "placed links wait for the next run" in result.stderr
+    for page in (forbidden, "http://127.0.0.1:9/ours/", "http://169.254.169.254/latest/meta-data/"):
+        assert status[f"{page} {target}"] == "unchecked"
+    assert not any(h.path.startswith("/private/") or h.host in ("127.0.0.1", "169.254.169.254") for h in hits)
+    unchecked = [c for c in json.loads(result.stdout)["changes"] if c["kind"] == "unchecked"]
+    assert len(unchecked) == 3 and any("robots.txt" in c["detail"] for c in unchecked)
