@@ -538,9 +538,10 @@ def _status_counts(rows: list[dict[str, Any]]) -> str:
 
 
 def _changes_text(changes: list[dict[str, Any]], when: str) -> str:
+    when = f" {when}" if when else ""
     if not changes:
-        return f"no changes {when}".rstrip()
-    lines = [f"{len(changes)} change{'s' if len(changes) > 1 else ''} {when}:".replace(" :", ":")]
+        return f"no changes{when}"
+    lines = [f"{len(changes)} change{'s' if len(changes) > 1 else ''}{when}:"]
     for c in changes:
         lines.append(f"  {c['kind']:<11} {c['page_url']} -> {c['target_url']}  ({c['before']} -> {c['after']})"
                      + (f"  {c['detail']}" if c["detail"] and c["kind"] in ("lost", "unsure", "unchecked") else ""))
@@ -683,13 +684,15 @@ def monitor(db_path: str, site: str | None, target: str | None, recheck_days: fl
     # A monitor run is never a worker of a distributed crawl, nor a resumable job.
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "LINKSPIDER_JOB")}
     env.setdefault(ENVVAR, SETTINGS_MODULE)
-    proc = subprocess.run(cmd, env=env, stdout=sys.stderr.fileno() if _has_fileno(sys.stderr) else None)
-    if proc.returncode != 0:
-        raise click.ClickException(f"the monitor could not run (scrapy crawl monitor exited {proc.returncode}); "
-                                   "see the messages above")
+    # The crawl logs on stderr, which the user sees as it goes; stdout stays ours (--json).
+    proc = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, text=True)
+    if proc.stdout:
+        click.echo(proc.stdout, err=True, nl=False)
     with _open(db_path, reading=True) as store:
         run = store.last_run("monitor", "")
-        assert run is not None
+        if proc.returncode != 0 or run is None:
+            raise click.ClickException(f"the monitor could not run (scrapy crawl monitor exited "
+                                       f"{proc.returncode}); see the messages above")
         changes = store.link_changes(run_id=run["id"])
         rows = [link_row(link) for link in store.placed_links(site=site, target=target)]
     checked = int(run["stats"].get("linkspider/monitor/checked", 0))
@@ -700,14 +703,6 @@ def monitor(db_path: str, site: str | None, target: str | None, recheck_days: fl
         return
     click.echo(f"checked {checked} links; {_status_counts(rows)}")
     click.echo(_changes_text(changes, "since their previous check"))
-
-
-def _has_fileno(stream: Any) -> bool:
-    try:
-        stream.fileno()
-    except (AttributeError, OSError, ValueError):
-        return False
-    return True
 
 
 @main.command()

@@ -290,7 +290,8 @@ def test_a_monitor_crawl_that_cannot_run_is_exit_status_1(db: Path, monkeypatch:
 
 
 def test_the_niche_profile_names_your_domain(tmp_path: Path) -> None:
-    (tmp_path / "x.toml").write_text('keywords = ["fitness"]\ndomain = ["https://www.MySite.com/", "blog.mysite.org"]\n')
+    (tmp_path / "x.toml").write_text('keywords = ["fitness"]\n'
+                                     'domain = ["https://www.MySite.com/", "blog.mysite.org"]\n')
     assert load_niche("x", tmp_path).domains == ["mysite.com", "mysite.org"]
     (tmp_path / "y.toml").write_text('keywords = ["fitness"]\ndomain = "me@mysite.com"\n')
     with pytest.raises(NicheError, match="domain 'me@mysite.com': an email address"):
@@ -311,7 +312,8 @@ def test_a_plan_can_monitor_links(tmp_path: Path) -> None:
 def test_recheck_days_leaves_recent_links_but_never_an_unsure_one(tmp_path: Path) -> None:
     with Store(tmp_path / "ls.db") as store:
         store.add_placed_links([placed_link_row(f"http://{d}.com/p/", TARGET, site=f"{d}.com",
-                                                target_domain="mysite.com") for d in ("new", "old", "recent", "unsure")])
+                                                target_domain="mysite.com")
+                                for d in ("new", "old", "recent", "unsure")])
         for name, when, status in (("old", "2026-10-01", "live"), ("recent", "2026-11-19", "live"),
                                    ("unsure", "2026-11-19", "unsure")):
             store.record_link_check({"link_id": f"http://{name}.com/p/|{TARGET}", "run_id": 1, "checked_at": when,

@@ -509,13 +509,14 @@ def _covers(fmt: _Format, cells: list[str]) -> bool:
 
 def _read_plain(lines: list[str], path: str, encoding: str, *, start: int) -> BacklinkImport:
     """One URL or domain per line, ``#`` comments, the first field of a pasted spreadsheet row.
-    A second field that is an absolute URL is the page linked to (``page, target`` lists)."""
+    A second field that is an absolute URL is the page linked to (``page, target`` lists; a space
+    before it separates too)."""
     result = BacklinkImport(path=path, format="plain", encoding=encoding)
     for number, raw in enumerate(lines[start:], start=start + 1):
         text = strip_comment(raw)
         if not text:
             continue
-        fields = re.split(r"[\t,;]", text, maxsplit=2)
+        fields = re.split(r"[\t,;]|\s+(?=https?://)", text, maxsplit=2)
         url, why = normalise_url(fields[0].strip())
         where = f"{path}:{number}"
         if url is None:

@@ -12,6 +12,7 @@ spreadsheet) under ``output/digests/``, with a one-screen summary.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -60,13 +61,11 @@ def summary(digest: Digest, top: int = 5) -> str:
             email = row["emails"][0] if row["emails"] else (row["contact_form"] and "(form)") or "-"
             lines.append(f"    {row['score']:>3}  {row['domain']:<30} {email:<32} {row['why'][:70]}")
     if digest.links:
-        kinds: dict[str, int] = {}
-        for change in digest.links:
-            kinds[change["kind"]] = kinds.get(change["kind"], 0) + 1
+        kinds = Counter(change["kind"] for change in digest.links)
         lines.append(f"  your links: {len(digest.links)} changes ("
                      + ", ".join(f"{n} {kind}" for kind, n in kinds.items()) + ")")
-        for change in digest.links[:top]:
-            lines.append(f"    {change['kind']:<11} {change['page_url'][:60]:<60} {change['before']} -> {change['after']}")
+        for c in digest.links[:top]:
+            lines.append(f"    {c['kind']:<11} {c['page_url'][:60]:<60} {c['before']} -> {c['after']}")
     return "\n".join(lines)
 
 

@@ -82,7 +82,8 @@ class MonitorSpider(scrapy.Spider):
         # The per-site request net (SiteRequestCapMiddleware) sits under a site walk's page budget; the
         # monitor's budget is its own page cap, and each page may be asked twice (once in the browser).
         if settings.getint("LINKSPIDER_SITE_REQUEST_CAP", 0) <= 0:
-            cap = 2 * settings.getint("MONITOR_PAGES_PER_SITE", 100) + settings.getint("LINKSPIDER_SITE_REQUEST_MARGIN", 12)
+            pages = settings.getint("MONITOR_PAGES_PER_SITE", 100)
+            cap = 2 * pages + settings.getint("LINKSPIDER_SITE_REQUEST_MARGIN", 12)
             settings.set("LINKSPIDER_SITE_REQUEST_CAP", cap, priority="spider")
 
     @classmethod
