@@ -153,6 +153,11 @@ def test_history_is_kept_and_only_linking_sites_are_left_out(tmp_path: Path) -> 
             store.record_link_check({"link_id": link, "run_id": n, "checked_at": f"2026-11-2{n}", "outcome": "ok",
                                      "status": status, "rel": "follow", "changes": "[]"})
         assert [c["status"] for c in store.link_history(link)] == ["live", "lost"]
+        store.record_link_check({"link_id": f"http://a.com/p/|{TARGET}", "run_id": 1, "checked_at": "2026-11-21",
+                                 "outcome": "ok", "status": "live", "rel": "nofollow", "changes": "[]"})
+        store.record_link_check({"link_id": f"http://a.com/p/|{TARGET}", "run_id": 2, "checked_at": "2026-11-22",
+                                 "outcome": "failed", "status": "unsure", "rel": "", "changes": "[]"})
+        assert [link["site"] for link in store.placed_links(rels=["nofollow"])] == ["a.com"]  # as last read
         assert store.linking_domains() == {"a.com", "d.com"}  # b's link is lost, c's export row too
         assert [s["domain"] for s in store.prospects()] == ["b.com", "c.com"]
         assert len(store.prospects(ProspectFilter(exclude_linking=False))) == 4

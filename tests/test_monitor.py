@@ -174,8 +174,11 @@ def test_the_export_filters_by_status_and_rel(story: dict[str, Any]) -> None:
     assert len(everything) == 20 and all(r["checks"] == 4 for r in everything.values())
     noindexed = {planted[u] for u, r in everything.items() if r["noindex"]}
     assert noindexed == {"noindex_meta", "noindex_header"}
-    moved = [r for u, r in everything.items() if planted[u] == "redirect"]
-    assert all(r["final_url"].endswith("-updated/") and r["status"] == "live" for r in moved)
+    moved = [(u, r) for u, r in everything.items() if planted[u] == "redirect"]
+    assert all(r["redirects"] == [u] and r["final_url"] == u.rstrip("/") + "-updated/" and r["status"] == "live"
+               for u, r in moved)
+    slow = next(r for u, r in everything.items() if planted[u] == "timeout_once")
+    assert (slow["status"], slow["rel"]) == ("live", "follow")
 
 
 def test_a_nightly_monitor_step_puts_the_changes_in_the_digest(story: dict[str, Any]) -> None:

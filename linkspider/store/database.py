@@ -520,7 +520,8 @@ class Store:
             args.append(checked_before)
         return list(self.db.query(
             "SELECT l.*, c.checked_at AS check_at, c.outcome AS check_outcome, c.http_status AS check_http_status, "
-            "c.final_url AS check_final_url, c.error AS check_error, c.anchor AS check_anchor, "
+            "c.final_url AS check_final_url, c.redirects AS check_redirects, c.error AS check_error, "
+            "c.anchor AS check_anchor, "
             "c.link_url AS check_link_url, c.noindex AS check_noindex, c.canonical AS check_canonical, "
             "c.js_only AS check_js_only, c.changes AS check_changes, "
             "(SELECT count(*) FROM link_checks n WHERE n.link_id = l.id) AS checks "
@@ -537,11 +538,14 @@ class Store:
 
     @_reported
     def record_link_check(self, row: dict[str, Any]) -> None:
-        """Keep one check (a ``link_checks`` row) and make it the link's newest."""
+        """Keep one check (a ``link_checks`` row) and make it the link's newest. A check that could
+        not read the page leaves the link's rel as the last reading found it."""
+        read = row["outcome"] in ("ok", "gone")
         with self.db.conn:
             self.db["link_checks"].insert(row)
-            self.db.execute("UPDATE placed_links SET status = ?, rel = ?, last_checked = ? WHERE id = ?",
-                            [row["status"], row["rel"] or "", row["checked_at"], row["link_id"]])
+            self.db.execute("UPDATE placed_links SET status = ?, rel = CASE WHEN ? THEN ? ELSE rel END, "
+                            "last_checked = ? WHERE id = ?",
+                            [row["status"], read, row.get("rel") or "", row["checked_at"], row["link_id"]])
 
     @_reported
     def link_changes(self, *, run_id: int | None = None, since: str | None = None) -> list[dict[str, Any]]:

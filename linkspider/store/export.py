@@ -22,7 +22,7 @@ COLUMNS = [
 ]
 # `linkspider links export`: one row per placed link, with its newest check.
 LINK_COLUMNS = [
-    "site", "page_url", "target_url", "status", "rel", "anchor", "link_url", "http_status", "final_url",
+    "site", "page_url", "target_url", "status", "rel", "anchor", "link_url", "http_status", "redirects", "final_url",
     "noindex", "canonical", "js_only", "error", "last_checked", "checks", "last_changes", "added", "source", "note",
 ]
 
@@ -74,6 +74,7 @@ def link_row(link: dict[str, Any]) -> dict[str, Any]:
         "site": link["site"], "page_url": link["page_url"], "target_url": link["target_url"],
         "status": link["status"], "rel": link["rel"] or "", "anchor": link["check_anchor"] or "",
         "link_url": link["check_link_url"] or "", "http_status": link["check_http_status"],
+        "redirects": json.loads(link["check_redirects"]) if link.get("check_redirects") else [],
         "final_url": link["check_final_url"] or "", "noindex": link["check_noindex"] or "",
         "canonical": link["check_canonical"] or "", "js_only": bool(link["check_js_only"]),
         "error": link["check_error"] or "", "last_checked": link["last_checked"] or "", "checks": link["checks"],
