@@ -325,3 +325,19 @@ def test_recheck_days_leaves_recent_links_but_never_an_unsure_one(tmp_path: Path
                                      "outcome": "ok", "status": status, "rel": "follow", "changes": "[]"})
         due = store.placed_links(checked_before="2026-11-01")
         assert [link["site"] for link in due] == ["new.com", "old.com", "unsure.com"]  # least recently checked first
+
+
+def test_links_changes_since_a_date_lists_every_change_from_then(db: Path) -> None:
+    link = f"http://a.com/p/|{TARGET}"
+    with Store(db) as store:
+        store.add_placed_links([placed_link_row("http://a.com/p/", TARGET, site="a.com", target_domain="mysite.com")])
+        for run, when, kind in ((1, "2026-10-01T02:00:00.000+00:00", "nofollow"),
+                                (2, "2026-11-21T02:00:00.000+00:00", "lost")):
+            store.record_link_check({"link_id": link, "run_id": run, "checked_at": when, "outcome": "ok",
+                                     "status": "live", "rel": "follow", "changes": json.dumps(
+                                         [{"kind": kind, "before": "a", "after": "b", "detail": ""}])})
+    since = cli("links", "--changes", "--since", "2026-11-01", "--json", "--db", str(db))
+    assert since.exit_code == 0 and [c["kind"] for c in json.loads(since.output)] == ["lost"]
+    everything = cli("links", "--since", "2026-09-01", "--db", str(db))
+    assert everything.exit_code == 0 and everything.output.startswith("2 changes since ")
+    assert cli("links", "--changes", "--since", "last tuesday", "--db", str(db)).exit_code == 2
