@@ -519,9 +519,8 @@ class Store:
             where.append("(l.last_checked IS NULL OR l.last_checked < ? OR l.status = 'unsure')")
             args.append(checked_before)
         return list(self.db.query(
-            "SELECT l.*, c.checked_at AS check_at, c.outcome AS check_outcome, c.http_status AS check_http_status, "
-            "c.final_url AS check_final_url, c.redirects AS check_redirects, c.error AS check_error, "
-            "c.anchor AS check_anchor, "
+            "SELECT l.*, c.http_status AS check_http_status, c.final_url AS check_final_url, "
+            "c.redirects AS check_redirects, c.error AS check_error, c.anchor AS check_anchor, "
             "c.link_url AS check_link_url, c.noindex AS check_noindex, c.canonical AS check_canonical, "
             "c.js_only AS check_js_only, c.changes AS check_changes, "
             "(SELECT count(*) FROM link_checks n WHERE n.link_id = l.id) AS checks "

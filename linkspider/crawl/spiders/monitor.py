@@ -38,7 +38,6 @@ from twisted.python.failure import Failure
 from linkspider.common.domains import registrable_domain
 from linkspider.common.redact import install_log_redaction
 from linkspider.crawl.middlewares.robots import RobotsUnreachable
-from linkspider.crawl.middlewares.ssrf import RequestRefused
 from linkspider.crawl.rendering import needs_render, writes_page
 from linkspider.discover.niches import NicheError
 from linkspider.extract.link_check import PageCheck, check_page
@@ -228,7 +227,7 @@ class MonitorSpider(scrapy.Spider):
         message = (str(exc) or reason).splitlines()[0][:300]
         if isinstance(exc, RobotsUnreachable):
             outcome = "failed"  # robots.txt answered 5xx or not at all: a bad moment, asked again next run
-        elif isinstance(exc, RequestRefused) or isinstance(exc, IgnoreRequest):
+        elif isinstance(exc, IgnoreRequest):
             outcome = "unchecked"  # robots.txt forbids it, the SSRF guard refused it, a limit
         else:
             outcome = "failed"  # timeout, DNS, refused or dropped connection
