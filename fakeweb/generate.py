@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from .model import Page, Redirect, Site
 from .plan import FITNESS_PLANTS, Plan, plan_web
@@ -36,6 +36,10 @@ class FakeWeb:
         self._seed_texts = seed_texts
         self._robots_asked: dict[str, float] = {}  # host -> when its robots.txt was last asked for (flaky sites)
         self._robots_lock = threading.Lock()
+        # The web on a later day (the link monitor's tests): with `day` >= 2, these answers replace
+        # the pages at (host, path); a callable answers anew each time (a page that times out once).
+        self.day = 1
+        self.second_day: dict[tuple[str, str], Page | Redirect | Callable[[], Page | Redirect]] = {}
 
     def robots_busy(self, host: str, quiet: float = 30.0) -> bool:
         """A flaky robots.txt is busy when nobody asked for it in the last ``quiet`` seconds."""
@@ -62,6 +66,8 @@ class FakeWeb:
             if site.robots is None:
                 return Page(404, b"Not Found\n", "text/plain; charset=utf-8")
             return Page(200, site.robots.encode(), "text/plain; charset=utf-8")
+        if self.day >= 2 and (later := self.second_day.get((site.host, path))) is not None:
+            return later() if callable(later) else later
         if site.catch_all is not None:
             return site.catch_all
         for key in (path_with_query, path):

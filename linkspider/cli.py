@@ -2,7 +2,8 @@
 
 Crawling itself is ``scrapy crawl <spider> -a niche=NAME``; this command works
 with what the crawls stored: ``export``, ``report``, ``mark``, ``rescore`` and
-``extract`` (debug one page).
+``extract`` (debug one page), and keeps the links you have: ``links``
+(add, import, export, ``--changes``) and ``monitor`` (``scrapy crawl monitor``).
 
 Every failure ends as one ``Error:`` line, never a traceback: exit status 2
 when what the user gave is wrong (a value, a file), 1 when the environment is
@@ -16,6 +17,7 @@ import errno
 import json
 import os
 import re
+import subprocess
 import sys
 import tempfile
 from datetime import date, datetime, timedelta, timezone
@@ -24,11 +26,14 @@ from typing import Any
 
 import click
 
-from linkspider.common.domains import registrable_domain
+from linkspider.common.domains import hostname, registrable_domain
 from linkspider.common.inputs import InputError, check_file, read_text
 from linkspider.common.redact import install_log_redaction, redact
-from linkspider.discover.niches import parse_seed_line
+from linkspider.discover.backlinks import FORMATS as BACKLINK_FORMATS
+from linkspider.discover.backlinks import BacklinkError, normalise_url, read_backlinks
+from linkspider.discover.niches import load_niche, parse_seed_line
 from linkspider.score.authority import CC_MEASURES, open_lines, read_ranking
+from linkspider.score.link_changes import RELS, STATUSES
 from linkspider.settings import DEFAULT_DB
 from linkspider.store.database import (
     OUTREACH_STATUSES,
@@ -36,8 +41,16 @@ from linkspider.store.database import (
     ProspectFilter,
     Store,
     StoreError,
+    own_backlink_row,
+    placed_link_row,
 )
-from linkspider.store.export import FORMATS, prospect_row, write_rows
+from linkspider.store.export import (
+    FORMATS,
+    LINK_COLUMNS,
+    link_row,
+    prospect_row,
+    write_rows,
+)
 
 SIGNALS = tuple(dict.fromkeys(SIGNAL_KINDS.values()))
 
@@ -145,7 +158,7 @@ def main() -> None:
 @click.option("--status", "statuses", multiple=True, type=click.Choice(OUTREACH_STATUSES),
               help="Only sites with this outreach status (repeatable). Default: all but contacted and blocked.")
 @click.option("--all", "everything", is_flag=True,
-              help="Include contacted and blocked sites and the do-not-contact list.")
+              help="Include contacted and blocked sites, the do-not-contact list and sites that already link to you.")
 @click.option("--new-since", type=_Since(),
               help="Only sites first seen since: an ISO date (2026-11-20) or date and time, today, "
                    "yesterday, or an age (7d, 12h).")
@@ -155,14 +168,15 @@ def export(db_path: str, fmt: str, output: str | None, niche: str | None, min_sc
            new_since: str | None, limit: int | None) -> None:
     """Write the ranked prospect list, one row per site, best score first.
 
-    Sites marked contacted or blocked, and anything on the do-not-contact list,
-    are left out unless you ask for them (--status, --all).
+    Sites marked contacted or blocked, anything on the do-not-contact list, and
+    sites that already link to you (a placed link not lost, a crawled page or an
+    imported export of your backlinks) are left out unless you ask (--status, --all).
     """
     flt = ProspectFilter(niche=niche, min_score=min_score, min_authority=min_authority, signals=list(signals),
                          has_email=has_email,
                          statuses=list(statuses), limit=limit, new_since=new_since,
                          exclude_statuses=[] if everything else ["contacted", "blocked"],
-                         exclude_do_not_contact=not everything)
+                         exclude_do_not_contact=not everything, exclude_linking=not everything)
     with _open(db_path, reading=True) as store:
         _check_niche(store, niche)
         rows = [prospect_row(site) for site in store.prospects(flt)]
@@ -173,14 +187,14 @@ def export(db_path: str, fmt: str, output: str | None, niche: str | None, min_sc
     click.echo(f"wrote {len(rows)} prospects to {output}", err=True)
 
 
-def _write_atomically(path: Path, rows: list[dict[str, Any]], fmt: str) -> None:
+def _write_atomically(path: Path, rows: list[dict[str, Any]], fmt: str, columns: list[str] | None = None) -> None:
     """Write beside the target and rename: a full disk never leaves half a file."""
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            write_rows(rows, fmt, fh)
+            write_rows(rows, fmt, fh, columns=columns)
         os.replace(tmp, path)
     except OSError as exc:
         if tmp:
@@ -221,11 +235,16 @@ def report(db_path: str, niche: str | None, top: int) -> None:
 @click.option("--note", help="A note to keep with the site (replaces the previous note).")
 @click.option("--csv", "csv_path", type=click.Path(exists=True, dir_okay=False),
               help="Mark many sites from a spreadsheet: columns domain, status and optionally note.")
-def mark(db_path: str, domain: str | None, status: str | None, note: str | None, csv_path: str | None) -> None:
+@click.option("--link", "links", multiple=True, metavar="PAGE_URL",
+              help="With --status won: the page that links to you now (repeatable); linkspider monitor watches it.")
+@click.option("--target", help="With --link: the page of yours it links to (default: your site, the site's "
+                               "niche profile's domain = ...).")
+def mark(db_path: str, domain: str | None, status: str | None, note: str | None, csv_path: str | None,
+         links: tuple[str, ...], target: str | None) -> None:
     """Record outreach progress for a site (or many, --csv); crawls never overwrite it.
 
     Statuses: new, contacted, replied, won, rejected, blocked. Exports and
-    digests leave out contacted and blocked sites.
+    digests leave out contacted and blocked sites, and sites that link to you.
     """
     problems: list[str] = []
     if csv_path:
@@ -234,8 +253,22 @@ def mark(db_path: str, domain: str | None, status: str | None, note: str | None,
         rows = [(domain, status, note, "command line")]
     else:
         raise click.UsageError("give DOMAIN --status STATUS [--note TEXT], or --csv FILE")
+    if links and (csv_path or status != "won"):
+        raise BadInput("--link goes with DOMAIN --status won: the page where the link you won is")
+    pages = [_url_arg(link, "--link") for link in links]
     marked = 0
     with _open(db_path) as store:
+        if pages:
+            assert domain is not None
+            key = registrable_domain(domain) or domain.lower()
+            site = next(store.site_facts([key]), None)
+            if site is None:
+                raise BadInput(f"{key} is not in {db_path}")
+            targets = [_url_arg(target, "--target")] if target else _profile_targets(site["niche"] or "")
+            if not targets:
+                raise BadInput(f"--link needs --target URL (the page of yours it links to): the niche profile "
+                               f"{site['niche'] or '(none)'} of {key} names no domain of yours")
+            store.add_placed_links([_placed(page, targets[0], key, note or "", "mark --status won") for page in pages])
         for value, state, text, where in rows:
             key = registrable_domain(value) or value.lower()
             try:
@@ -246,7 +279,8 @@ def mark(db_path: str, domain: str | None, status: str | None, note: str | None,
             if found:
                 marked += 1
                 if not csv_path:
-                    click.echo(f"{key}: {state}")
+                    click.echo(f"{key}: {state}" + (f"; watching {len(pages)} link(s): linkspider monitor"
+                                                     if pages else ""))
             else:
                 problems.append(f"{where}: {key} is not in {db_path}")
     for problem in problems:
@@ -398,23 +432,282 @@ def nightly(db_path: str, plan_path: str, jobs_dir: str, digests_dir: str) -> No
         with _open(db_path) as s:
             run = s.last_run(step.spider, step.niche) or {"stats": {}}
         stats = run["stats"]
+        if step.spider == "monitor":
+            changes = sum(v for k, v in stats.items() if k.startswith("linkspider/monitor/changes/"))
+            return f"{stats.get('linkspider/monitor/checked', 0)} links checked, {changes} changes"
         return (f"{stats.get('linkspider/sites', 0)} sites, {stats.get('linkspider/pages', 0)} pages, "
                 f"{stats.get('linkspider/pages_with_email', 0)} with an email")
 
     results = run_plan(steps, Path(db_path), Path(jobs_dir), click.echo, describe)
     failed = [r for r in results if r.returncode != 0]
-    niches = list(dict.fromkeys(step.niche for step in steps))
+    niches = list(dict.fromkeys(step.niche for step in steps if step.niche))
     with _open(db_path) as store:
         digest = build_digest(store, since, niches)
         md, csv_path = write_digest(digest, Path(digests_dir), digest_name())
         store.finish_run(run_id, "failed" if failed else "finished",
                          {"steps": len(results), "failed": [r.step.job for r in failed],
-                          "new": digest.new_count, "changed": digest.changed_count})
+                          "new": digest.new_count, "changed": digest.changed_count,
+                          "link_changes": len(digest.links)})
     click.echo("")
     click.echo(summary(digest))
     click.echo(f"\ndigest: {md} and {csv_path}")
     if failed:
         raise click.ClickException(f"{len(failed)} crawl(s) failed: {', '.join(r.step.job for r in failed)}")
+
+
+# ---------------------------------------------------------------- your links
+
+def _url_arg(value: str, what: str) -> str:
+    """A page URL (or a bare domain: its home page) a person typed -> normalised; BadInput naming it."""
+    url, why = normalise_url(value)
+    if url is None:
+        raise BadInput(f"{what} {value[:120]!r}: {why}")
+    return url
+
+
+def _domain_arg(value: str | None, what: str) -> str | None:
+    if not value:
+        return None
+    domain = registrable_domain(value.strip())
+    if not domain:
+        raise BadInput(f"{what} {value[:120]!r} is not a site: give a domain such as example.com")
+    return domain
+
+
+def _profile_targets(niche: str) -> list[str]:
+    """Home pages of the user's sites, from a niche profile's ``domain = ...`` (none when it has none)."""
+    if not niche:
+        return []
+    from linkspider.common.config import project_settings
+
+    profile = load_niche(niche, project_settings().get("LINKSPIDER_SEEDS_DIR", "seeds"))
+    return [f"https://{domain}/" for domain in profile.domains]
+
+
+def _placed(page_url: str, target_url: str, site: str, note: str, source: str) -> dict[str, Any]:
+    target_domain = registrable_domain(target_url)
+    if target_domain == registrable_domain(page_url):
+        raise BadInput(f"{page_url} and {target_url} are on the same site: a placed link goes from another "
+                       "site to yours")
+    return placed_link_row(page_url, target_url, site=site, target_domain=target_domain, note=note, source=source)
+
+
+@main.group("links", invoke_without_command=True)
+@_db_option
+@click.option("--changes", is_flag=True, help="List what changed: by default what the last monitor run found.")
+@click.option("--since", type=_Since(), help="With --changes: every change found since (ISO date, today, 7d...).")
+@click.option("--site", help="Only the links on this site.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_context
+def links(ctx: click.Context, db_path: str, changes: bool, since: str | None, site: str | None,
+          as_json: bool) -> None:
+    """The links you have (won, placed) and what linkspider monitor found on their pages.
+
+    Without a subcommand: each placed link with its newest check (--changes:
+    what changed). Subcommands add, import and export manage the list.
+    """
+    if ctx.invoked_subcommand:
+        return
+    site = _domain_arg(site, "--site")
+    with _open(db_path, reading=True) as store:
+        if changes or since:
+            run = None if since else store.last_run("monitor", "")
+            if since:
+                found = store.link_changes(since=since)
+            else:
+                found = store.link_changes(run_id=run["id"]) if run else []
+            found = [c for c in found if not site or c["site"] == site]
+            if as_json:
+                click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+                return
+            when = f"since {since}" if since else (f"by the monitor run of {run['started']}" if run else "")
+            click.echo(_changes_text(found, when))
+            return
+        rows = [link_row(link) for link in store.placed_links(site=site)]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo(f"no placed links in {db_path}: add them with linkspider links add PAGE_URL TARGET_URL, "
+                   "links import FILE, or mark DOMAIN --status won --link PAGE_URL")
+        return
+    click.echo(_status_counts(rows))
+    for row in rows:
+        click.echo(f"{row['status']:<9} {row['rel'] or '-':<9} {row['page_url']} -> {row['target_url']}"
+                   + (f"  (checked {row['last_checked'][:16]})" if row["last_checked"] else ""))
+
+
+def _status_counts(rows: list[dict[str, Any]]) -> str:
+    counts = {s: sum(r["status"] == s for r in rows) for s in STATUSES}
+    return f"{len(rows)} placed links: " + ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+
+
+def _changes_text(changes: list[dict[str, Any]], when: str) -> str:
+    when = f" {when}" if when else ""
+    if not changes:
+        return f"no changes{when}"
+    lines = [f"{len(changes)} change{'s' if len(changes) > 1 else ''}{when}:"]
+    for c in changes:
+        lines.append(f"  {c['kind']:<11} {c['page_url']} -> {c['target_url']}  ({c['before']} -> {c['after']})"
+                     + (f"  {c['detail']}" if c["detail"] and c["kind"] in ("lost", "unsure", "unchecked") else ""))
+    return "\n".join(lines)
+
+
+@links.command("add")
+@_db_option
+@click.argument("page_url")
+@click.argument("target_url")
+@click.option("--site", help="The site the link counts for (default: PAGE_URL's).")
+@click.option("--note", default="", help="A note to keep with the link (a price, a contact, a date).")
+def links_add(db_path: str, page_url: str, target_url: str, site: str | None, note: str) -> None:
+    """Watch a link you have: PAGE_URL (on another site) links to TARGET_URL (on yours)."""
+    page, target = _url_arg(page_url, "PAGE_URL"), _url_arg(target_url, "TARGET_URL")
+    key = _domain_arg(site, "--site") or registrable_domain(page) or hostname(page)
+    with _open(db_path, must_exist=False) as store:
+        new = store.add_placed_links([_placed(page, target, key, note, "links add")])
+    click.echo(f"{'added' if new else 'already watched'}: {page} -> {target} ({key})")
+
+
+@links.command("import")
+@_db_option
+@click.argument("file")
+@click.option("--own", is_flag=True,
+              help="FILE is a backlink export of your own site: its sites already link to you and are not "
+                   "prospects (without --own each row becomes a placed link the monitor watches).")
+@click.option("--target", help="Your site (domain or URL): the target of rows that name none; rows that "
+                               "link elsewhere are skipped.")
+@click.option("--niche", help="Your site from this niche profile's domain = ... (instead of --target).")
+@click.option("--format", "fmt", type=click.Choice([*BACKLINK_FORMATS, "plain"]),
+              help="The export's format, when detection from its header fails.")
+def links_import(db_path: str, file: str, own: bool, target: str | None, niche: str | None,
+                 fmt: str | None) -> None:
+    """Import links from an export: Ahrefs, Semrush, Moz, Majestic, Search Console, or a file of
+    PAGE_URL[,TARGET_URL] lines (a header such as page,target is optional).
+
+    Rows that cannot be used are reported with FILE:LINE and skipped.
+    """
+    try:
+        imported = read_backlinks(file, format=fmt)
+    except BacklinkError as exc:
+        raise BadInput(str(exc)) from exc
+    defaults = [_url_arg(target, "--target")] if target else _profile_targets(niche or "")
+    if niche and not defaults:
+        raise BadInput(f"--niche {niche}: its profile names no domain of yours; add domain = \"mysite.com\"")
+    yours = {registrable_domain(u) for u in defaults}
+    problems, rows = list(imported.errors), []
+    for row in imported.rows:
+        target_url = row.target_url or (defaults[0] if defaults else None)
+        if target_url is None:
+            problems.append(f"{row.source}: names no page linked to: pass --target YOUR_SITE or --niche NAME")
+            continue
+        target_domain, site = registrable_domain(target_url), row.referring_domain
+        if yours and target_domain not in yours:
+            problems.append(f"{row.source}: links to {target_domain}, not to {', '.join(sorted(yours))}")
+        elif target_domain == site:
+            problems.append(f"{row.source}: a link within {site}, not from another site")
+        elif own:
+            rel = " ".join(r for r, flag in (("nofollow", row.nofollow), ("sponsored", row.sponsored),
+                                             ("ugc", row.ugc)) if flag)
+            rows.append(own_backlink_row(site, row.referring_url, target_domain, target_url=target_url,
+                                         anchor=row.anchor, rel=rel, source=f"import {row.source}",
+                                         lost=bool(row.lost)))
+        else:
+            rows.append(placed_link_row(row.referring_url, target_url, site=site, target_domain=target_domain,
+                                        source=f"import {row.source}"))
+    for problem in problems[:50]:
+        click.echo(f"skipped {problem}", err=True)
+    if not rows:
+        raise BadInput(f"nothing to import from {file} ({len(problems)} rows skipped)")
+    with _open(db_path, must_exist=False) as store:
+        if own:
+            new = store.write_own_backlinks(rows)
+        else:
+            new = len(store.add_placed_links(rows))
+    what = "links to your site (their sites are not prospects)" if own else "placed links to watch"
+    click.echo(f"imported {len(rows)} {what} from {file} ({imported.format} format): {new} new, "
+               f"{len(rows) - new} known; {len(problems)} rows skipped")
+
+
+@links.command("export")
+@_db_option
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write (default: stdout).")
+@click.option("--status", "statuses", multiple=True, type=click.Choice(STATUSES),
+              help="Only links whose newest check says this (repeatable).")
+@click.option("--rel", "rels", multiple=True, type=click.Choice(RELS), help="Only links with this rel (repeatable).")
+@click.option("--site", help="Only the links on this site.")
+def links_export(db_path: str, fmt: str, output: str | None, statuses: tuple[str, ...], rels: tuple[str, ...],
+                 site: str | None) -> None:
+    """Write every placed link with its newest check: status, rel, anchor, page status, redirects, noindex."""
+    with _open(db_path, reading=True) as store:
+        rows = [link_row(link) for link in store.placed_links(site=_domain_arg(site, "--site"), statuses=statuses,
+                                                                 rels=rels)]
+    if not output:
+        write_rows(rows, fmt, sys.stdout, columns=LINK_COLUMNS)
+        return
+    _write_atomically(Path(output), rows, fmt, LINK_COLUMNS)
+    click.echo(f"wrote {len(rows)} links to {output}", err=True)
+
+
+@main.command()
+@_db_option
+@click.option("--site", help="Only the links on this site.")
+@click.option("--target", help="Only the links to this site of yours.")
+@click.option("--recheck-days", type=click.FloatRange(min=0),
+              help="Leave links checked less than this many days ago (unsure ones are always checked); "
+                   "default MONITOR_RECHECK_DAYS, 0: every link.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object: the counts and every change.")
+@click.option("--verbose", is_flag=True, help="Show the crawl's log (Scrapy's INFO lines) on stderr.")
+def monitor(db_path: str, site: str | None, target: str | None, recheck_days: float | None, as_json: bool,
+            verbose: bool) -> None:
+    """Re-fetch the page of every placed link (politely: robots.txt, delays, the SSRF guard, a browser
+    when the page needs one) and report what changed since the last check: lost, nofollow or
+    sponsored, anchor changed, page redirected, noindexed or gone, recovered.
+
+    The exit status is 0 whatever the links did (scripts read --json or the
+    digest); 1 only when the check could not run.
+    """
+    from scrapy.utils.project import ENVVAR
+
+    from linkspider.common.config import SETTINGS_MODULE
+
+    site, target = _domain_arg(site, "--site"), _domain_arg(target, "--target")
+    with _open(db_path) as store:
+        watched = store.placed_links(site=site, target=target)
+    if not watched:
+        if as_json:
+            click.echo(json.dumps({"db": db_path, "run": None, "checked": 0, "links": {}, "changes": []}))
+        else:
+            click.echo(f"no placed links to check in {db_path}: add them with linkspider links add PAGE_URL "
+                       "TARGET_URL, links import FILE, or mark DOMAIN --status won --link PAGE_URL", err=True)
+        return
+    cmd = [sys.executable, "-m", "scrapy", "crawl", "monitor", "-s", f"LINKSPIDER_DB={db_path}"]
+    cmd += [] if verbose else ["-s", "LOG_LEVEL=WARNING"]
+    cmd += ["-a", f"site={site}"] if site else []
+    cmd += ["-a", f"target={target}"] if target else []
+    cmd += ["-s", f"MONITOR_RECHECK_DAYS={recheck_days}"] if recheck_days is not None else []
+    # A monitor run is never a worker of a distributed crawl, nor a resumable job.
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "LINKSPIDER_JOB")}
+    env.setdefault(ENVVAR, SETTINGS_MODULE)
+    # The crawl logs on stderr, which the user sees as it goes; stdout stays ours (--json).
+    proc = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, text=True)
+    if proc.stdout:
+        click.echo(proc.stdout, err=True, nl=False)
+    with _open(db_path, reading=True) as store:
+        run = store.last_run("monitor", "")
+        if proc.returncode != 0 or run is None:
+            raise click.ClickException(f"the monitor could not run (scrapy crawl monitor exited "
+                                       f"{proc.returncode}); see the messages above")
+        changes = store.link_changes(run_id=run["id"])
+        rows = [link_row(link) for link in store.placed_links(site=site, target=target)]
+    checked = int(run["stats"].get("linkspider/monitor/checked", 0))
+    counts = {s: n for s in STATUSES if (n := sum(r["status"] == s for r in rows))}
+    if as_json:
+        click.echo(json.dumps({"db": db_path, "run": run["id"], "checked": checked, "links": counts,
+                               "changes": changes}, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"checked {checked} links; {_status_counts(rows)}")
+    click.echo(_changes_text(changes, "since their previous check"))
 
 
 @main.command()

@@ -78,3 +78,30 @@ class QueryItem:
     query: str
     kind: str
     results: int
+
+
+@dataclass
+class LinkCheckItem:
+    """One check of one placed link by ``linkspider monitor``: what the page said, not yet judged.
+
+    ``outcome`` is ``ok`` (a page was read), ``gone`` (HTTP 404/410),
+    ``failed`` (timeout, 5xx, DNS or connection failure: worth asking again)
+    or ``unchecked`` (robots.txt or a safety rule kept us out). The judgement
+    against the link's history (lost? changed?) is made when it is stored.
+    """
+
+    link_id: str
+    page_url: str  # the linking page as placed (the URL asked for)
+    target_url: str
+    outcome: str
+    http_status: int | None = None
+    final_url: str = ""  # where the page answered from, after redirects
+    redirects: list[str] = field(default_factory=list)  # the URLs that redirected, in order
+    error: str = ""
+    found: bool = False
+    rel: str = ""  # follow / nofollow / sponsored / ugc, when found
+    anchor: str = ""
+    link_url: str = ""  # where the link found points (unwrapped)
+    noindex: str = ""  # "meta robots" / "X-Robots-Tag" when the page asks not to be indexed
+    canonical: str = ""  # the page's canonical URL when it names another page
+    js_only: bool = False  # found only in the page as the browser built it

@@ -139,6 +139,8 @@ URLLENGTH_LIMIT = 1024
 
 # Items arrive read and scored by the page stage; the pipeline only stores them.
 ITEM_PIPELINES = {
+    # Links to your own site (the niche profile's `domain`): their sites are not prospects.
+    "linkspider.store.links.OwnLinksPipeline": 550,
     "linkspider.store.pipelines.StorePipeline": 800,
 }
 
@@ -211,6 +213,15 @@ SCORE_WEIGHTS: dict[str, float] = {}
 # "Today" for activity scoring, YYYY-MM-DD; empty means the real date. Set it to
 # make scores reproducible (the tests pin it to the fake web's date).
 LINKSPIDER_TODAY = os.environ.get("LINKSPIDER_TODAY", "")
+
+# ---------------------------------------------------------------- your links (linkspider monitor)
+# Placed links checked less than this many days ago are left for a later run (a link whose last
+# check was unsure is always checked again); 0 checks every link every run. A nightly plan's
+# [monitor] step sets it with `recheck_days`.
+MONITOR_RECHECK_DAYS = 0
+# Linking pages of one site checked per run at most (least recently checked first); the rest wait
+# for the next run. The per-site request net becomes twice this plus LINKSPIDER_SITE_REQUEST_MARGIN.
+MONITOR_PAGES_PER_SITE = 100
 
 # ---------------------------------------------------------------- search
 # Which search service the search spiders (guestposts, roundups) use:

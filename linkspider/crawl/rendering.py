@@ -106,6 +106,13 @@ def needs_render(html: str, facts: dict[str, Any] | None = None) -> str | None:
     return None
 
 
+def writes_page(html: str) -> bool:
+    """Inline code that writes the page (``innerHTML``, ``appendChild``...), as a page whose
+    links a script inserts carries (JSON-LD blocks do not count)."""
+    return any(_DOM_WRITE.search(s) for s in _SCRIPT.findall(html or "")
+               if s.strip() and not s.lstrip().startswith(("{", "[")))
+
+
 def worth_rendering(*, is_home: bool, link_kind: str, facts: dict[str, Any] | None,
                     internal_links: int) -> bool:
     """Rendering costs: only contact-ish pages, and home pages that show nothing to follow."""

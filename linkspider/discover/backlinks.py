@@ -136,6 +136,11 @@ def _has(*keys: str) -> Callable[[set[str]], bool]:
     return lambda cols: all(k in cols for k in keys)
 
 
+# Column names of a plain two-column list of links (the `pairs` format).
+_PAIR_PAGES = frozenset({"page", "pageurl", "linkingpage", "linkingpageurl", "referringurl", "referringpage",
+                         "sourceurl", "source", "from", "url"})
+_PAIR_TARGETS = frozenset({"target", "targeturl", "targetpage", "linksto", "linkedpage", "linkedurl", "to",
+                           "destination", "destinationurl"})
 _MAJESTIC_MARKS = ("flagnofollow", "flagdeleted", "flagredirect", "sourcetrustflow", "sourcecitationflow",
                    "targettrustflow", "acrank")
 _MOZ_MARKS = ("anchortext", "spamscore", "domainauthority", "pageauthority", "followable", "linktype", "da", "pa")
@@ -219,6 +224,14 @@ FORMATS: dict[str, _Format] = {f.name: f for f in (
         detect=_has("domainascore", "domain"),
         referring=("domain",), site_only=True, first_seen=("firstseen",), last_seen=("lastseen",),
         metrics=(("domainascore", "domain_ascore"), ("backlinks", "backlinks")),
+    ),
+    # Your own two-column list of links (`linkspider links import`): the page that links, and where to.
+    _Format(
+        name="pairs", label="two columns: the linking page and the page it links to",
+        expects=("Page URL", "Target URL"),
+        detect=lambda cols: bool(cols & _PAIR_PAGES) and bool(cols & _PAIR_TARGETS),
+        referring=tuple(sorted(_PAIR_PAGES)), target=tuple(sorted(_PAIR_TARGETS)),
+        anchor=("anchor", "anchortext"), title=("title",),
     ),
 )}
 
@@ -495,19 +508,23 @@ def _covers(fmt: _Format, cells: list[str]) -> bool:
 
 
 def _read_plain(lines: list[str], path: str, encoding: str, *, start: int) -> BacklinkImport:
-    """One URL or domain per line, ``#`` comments, the first field of a pasted spreadsheet row."""
+    """One URL or domain per line, ``#`` comments, the first field of a pasted spreadsheet row.
+    A second field that is an absolute URL is the page linked to (``page, target`` lists; a space
+    before it separates too)."""
     result = BacklinkImport(path=path, format="plain", encoding=encoding)
     for number, raw in enumerate(lines[start:], start=start + 1):
         text = strip_comment(raw)
         if not text:
             continue
-        token = re.split(r"[\t,;]", text, maxsplit=1)[0].strip()
-        url, why = normalise_url(token)
+        fields = re.split(r"[\t,;]|\s+(?=https?://)", text, maxsplit=2)
+        url, why = normalise_url(fields[0].strip())
         where = f"{path}:{number}"
         if url is None:
             result.errors.append(f"{where}: {why}: {raw.strip()[:120]!r}")
             continue
-        result.rows.append(Backlink(referring_url=url, source_line=number, source=where))
+        second = fields[1].strip() if len(fields) > 1 else ""
+        target = normalise_url(second)[0] if second.lower().startswith(("http://", "https://")) else None
+        result.rows.append(Backlink(referring_url=url, target_url=target, source_line=number, source=where))
     return result
 
 

@@ -7,6 +7,7 @@ A niche profile says what a niche is about and where its crawl starts::
     keywords = ["fitness", "workout", "strength training"]   # or a table {kw = weight}
     negative_keywords = ["casino", "payday loan"]
     competitors = ["bodybuilding.com"]
+    domain = "mysite.com"            # your own site (or a list): sites linking to it are not prospects
     about = "Optional free text describing your own site."
     seeds = "fitness-seeds.txt"      # a file next to the profile, or an inline list
 
@@ -64,6 +65,7 @@ class NicheProfile:
     keywords: dict[str, float] = field(default_factory=dict)
     negative_keywords: list[str] = field(default_factory=list)
     competitors: list[str] = field(default_factory=list)
+    domains: list[str] = field(default_factory=list)  # the user's own sites (registrable domains)
     about: str = ""
     seeds: list[str] | None = None  # inline seed lines
     seed_file: Path | None = None
@@ -119,6 +121,7 @@ def load_niche(name: str, seeds_dir: str | Path) -> NicheProfile:
         keywords=keywords,
         negative_keywords=[str(k).lower() for k in data.get("negative_keywords", [])],
         competitors=[registrable_domain(c) or c for c in data.get("competitors", [])],
+        domains=_own_domains(data.get("domain", []), path),
         about=str(data.get("about", "")),
     )
     if isinstance(seeds, str):
@@ -128,6 +131,20 @@ def load_niche(name: str, seeds_dir: str | Path) -> NicheProfile:
     elif seeds is not None:
         raise NicheError(f"{path}: 'seeds' must be a file name or a list of URLs")
     return profile
+
+
+def _own_domains(value: object, path: Path) -> list[str]:
+    """``domain = "mysite.com"`` (or a list, or URLs) -> registrable domains; NicheError naming a bad one."""
+    values = [value] if isinstance(value, str) else value
+    if not isinstance(values, list):
+        raise NicheError(f"{path}: 'domain' must be your site's domain or a list of them")
+    out = []
+    for text in values:
+        parsed = parse_seed_line(str(text))
+        if isinstance(parsed, str):
+            raise NicheError(f"{path}: domain {str(text)[:120]!r}: {parsed}")
+        out.append(parsed[1])
+    return list(dict.fromkeys(out))
 
 
 # --------------------------------------------------------------------- seeds

@@ -32,8 +32,9 @@ Status = Literal["present", "nofollow", "sponsored", "ugc", "gone"]
 class LinkCheck:
     """The verdict for one competitor on one page.
 
-    ``status`` is the best link found: ``present`` (followed) beats the
-    qualified ones, a direct link beats a wrapped one, then page order.
+    ``status`` is the best link found: a link to one of the ``exact`` URLs
+    asked for first, then ``present`` (followed) beats the qualified ones, a
+    direct link beats a wrapped one, then page order.
     A link with several qualifiers takes the most specific: ``sponsored``,
     then ``ugc``, then ``nofollow`` (``rel="nofollow sponsored"`` is a paid link).
     """
@@ -45,6 +46,7 @@ class LinkCheck:
     rel: list[str] = field(default_factory=list)  # rel tokens of the best link, lower-cased
     href: str | None = None  # the URL in the page's href (differs from target_url when wrapped)
     wrapped: bool = False  # the best link goes through a redirect script
+    exact: bool = False  # the best link goes to one of the ``exact`` URLs asked for
     anchors: list[str] = field(default_factory=list)  # every distinct anchor text linking to it
     links: int = 0  # how many links on the page reach the competitor
     notes: list[str] = field(default_factory=list)
@@ -153,14 +155,30 @@ def _competitor_key(name: str) -> str:
     return registrable_domain(text) or site_of(hostname(text) or text)
 
 
-def verify_links(html: str | Page, page_url: str, competitor_domains: Iterable[str]) -> list[LinkCheck]:
+def page_key(url: str) -> str:
+    """What makes two URLs the same page for a link check: host without ``www.``, path without its
+    trailing slash, and query; not the scheme (sites move to https) nor the fragment."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return url.strip().lower()
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    return f"{host}{parts.path.rstrip('/')}" + (f"?{parts.query}" if parts.query else "")
+
+
+def verify_links(html: str | Page, page_url: str, competitor_domains: Iterable[str],
+                 exact: Iterable[str] = ()) -> list[LinkCheck]:
     """One :class:`LinkCheck` per competitor (in the order given): is it still linked from this page?
 
     ``html`` may be an already parsed :class:`~linkspider.extract.html.Page`,
     so a pipeline that extracts the page anyway parses it once. Relative and
     protocol-relative hrefs are resolved against the page URL (and ``<base>``).
     A page on the competitor's own site never counts as linking to it.
+    ``exact`` URLs (a placed link's target page) rank before any other link to
+    their site, whatever its rel: the link the monitor watches is that one, not
+    a followed blogroll link to the home page.
     """
+    wanted = {page_key(u) for u in exact}
     page = html if isinstance(html, Page) else parse(html if isinstance(html, str) else "", page_url)
     page_site = site_of(page_url) if page_url else ""
     keys: dict[str, str] = {}  # competitor key -> name as passed
@@ -170,7 +188,7 @@ def verify_links(html: str | Page, page_url: str, competitor_domains: Iterable[s
             keys[key] = name
     nofollow_page = _page_nofollow(page) if keys else False
 
-    best: dict[str, tuple[tuple[int, int, int], LinkCheck]] = {}
+    best: dict[str, tuple[tuple[int, int, int, int], LinkCheck]] = {}
     anchors: dict[str, list[str]] = {key: [] for key in keys}
     counts: dict[str, int] = {key: 0 for key in keys}
     for order, link in enumerate(page.links if keys else []):
@@ -202,7 +220,8 @@ def verify_links(html: str | Page, page_url: str, competitor_domains: Iterable[s
             counts[key] += 1
             if link.text and link.text not in anchors[key]:
                 anchors[key].append(link.text)
-            rank = (0 if status == "present" else 1, 1 if wrapped else 0, order)
+            is_exact = bool(wanted) and page_key(target) in wanted
+            rank = (0 if is_exact else 1, 0 if status == "present" else 1, 1 if wrapped else 0, order)
             if key not in best or rank < best[key][0]:
                 notes = []
                 if wrapped:
@@ -210,7 +229,7 @@ def verify_links(html: str | Page, page_url: str, competitor_domains: Iterable[s
                 if nofollow_page and "nofollow" not in rel and status == "nofollow":
                     notes.append("the page's meta robots says nofollow")
                 check = LinkCheck(competitor=keys[key], status=status, target_url=target, anchor=link.text,
-                                  rel=rel, href=url, wrapped=wrapped, notes=notes)
+                                  rel=rel, href=url, wrapped=wrapped, exact=is_exact, notes=notes)
                 best[key] = (rank, check)
 
     out: list[LinkCheck] = []

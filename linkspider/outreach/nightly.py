@@ -15,6 +15,9 @@ The plan (``seeds/nightly.toml`` by default)::
     seeds = "my-fitness-list.txt"    # -a seeds= for the seeds spider
     settings = { SITE_PAGE_BUDGET = 16 }
 
+    [monitor]                        # then re-check your placed links (scrapy crawl monitor)
+    recheck_days = 30                # links checked in the last 30 days wait; unsure ones go again
+
 Each crawl is a ``scrapy crawl`` subprocess with ``LINKSPIDER_JOB=<niche>-<spider>``
 and the plan's settings in its environment (``LINKSPIDER_CRAWL_SETTINGS``, see
 ``linkspider/crawl/commands/crawl.py``), not on its command line, which ``ps`` shows
@@ -46,6 +49,7 @@ from linkspider.discover.niches import NicheError, check_niche_name
 
 SEARCH_SPIDERS = {"roundups", "guestposts"}
 KNOWN_SPIDERS = {"roundups", "guestposts", "seeds", "competitors"}
+MONITOR = "monitor"  # the [monitor] step: placed links, not a niche's crawl
 
 
 class PlanError(InputError):
@@ -61,7 +65,7 @@ class Step:
 
     @property
     def job(self) -> str:
-        return f"{self.niche}-{self.spider}"
+        return f"{self.niche}-{self.spider}" if self.niche else self.spider
 
 
 def load_plan(path: Path) -> list[Step]:
@@ -76,8 +80,9 @@ def load_plan(path: Path) -> list[Step]:
         raise PlanError(f"{path}: not a valid plan: {exc}") from exc
     defaults = data.get("defaults", {})
     niches = data.get("niche", [])
-    if not isinstance(niches, list) or not niches:
-        raise PlanError(f"{path}: no [[niche]] sections")
+    monitor = data.get(MONITOR)
+    if not isinstance(niches, list) or not (niches or monitor):
+        raise PlanError(f"{path}: no [[niche]] sections (and no [monitor])")
     steps = []
     for number, entry in enumerate(niches, 1):
         merged = {**defaults, **entry, "settings": {**defaults.get("settings", {}), **entry.get("settings", {})}}
@@ -108,7 +113,21 @@ def load_plan(path: Path) -> list[Step]:
                 exports = merged["backlinks"]
                 args["backlinks"] = ",".join(exports if isinstance(exports, list) else [exports])
             steps.append(Step(name, spider, args, dict(merged["settings"])))
+    if monitor:
+        steps.append(_monitor_step(path, monitor, defaults))
     return steps
+
+
+def _monitor_step(path: Path, entry: Any, defaults: dict[str, Any]) -> Step:
+    """``[monitor]`` (or ``monitor = true``): one ``scrapy crawl monitor`` after the niches' crawls."""
+    entry = entry if isinstance(entry, dict) else {}
+    settings = {**defaults.get("settings", {}), **entry.get("settings", {})}
+    if "recheck_days" in entry:
+        days = entry["recheck_days"]
+        if isinstance(days, bool) or not isinstance(days, (int, float)) or days < 0:
+            raise PlanError(f"{path}: [monitor] recheck_days must be a number of days, not {days!r}")
+        settings["MONITOR_RECHECK_DAYS"] = days
+    return Step("", MONITOR, {}, settings)
 
 
 @dataclass
@@ -148,7 +167,8 @@ def run_plan(steps: list[Step], db: Path, jobs_dir: Path, echo: Callable[[str], 
     """Run every step, even after one fails; ``describe`` summarises a finished step."""
     results = []
     for number, step in enumerate(steps, 1):
-        echo(f"[{number}/{len(steps)}] {step.spider} for {step.niche} (job {step.job}) ...")
+        what = f"{step.spider} for {step.niche}" if step.niche else "monitor of your placed links"
+        echo(f"[{number}/{len(steps)}] {what} (job {step.job}) ...")
         result = run_step(step, db, jobs_dir, env)
         results.append(result)
         status = "ok" if result.returncode == 0 else f"FAILED (exit {result.returncode}, see {result.log})"

@@ -115,10 +115,37 @@ SCHEMA: dict[str, tuple[dict[str, type], str, dict[str, Any]]] = {
         "id": int, "spider": str, "niche": str, "args": str, "started": str,
         "finished": str, "outcome": str, "stats": str,
     }, "id", {}),
+    # Links the user has (won, bought, placed): one row per linking page -> target URL on the
+    # user's site, watched by `linkspider monitor`. `status` and `last_checked` repeat the newest
+    # check (new / live / unsure / lost / unchecked); every check is kept in link_checks.
+    "placed_links": ({
+        "id": str, "site": str, "page_url": str, "target_url": str, "target_domain": str,
+        "note": str, "source": str, "added": str, "status": str, "rel": str, "last_checked": str,
+    }, "id", {"status": "new", "note": ""}),
+    # Every check of a placed link, never overwritten: what the page said and what changed since.
+    "link_checks": ({
+        "id": int, "link_id": str, "run_id": int, "checked_at": str, "outcome": str,
+        "http_status": int, "final_url": str, "redirects": str, "error": str,
+        "found": int, "rel": str, "anchor": str, "link_url": str,
+        "noindex": str, "canonical": str, "js_only": int,
+        "status": str, "changes": str,  # changes: a JSON list of {kind, before, after, detail}
+    }, "id", {}),
+    # Pages that link to the user's own site: seen by a crawl (the niche profile's `domain`) or
+    # imported from a backlink export of that site (`links import --own`). Their sites are not
+    # prospects. `lost`: the crawl saw the page without the link, or the export says it is lost.
+    "own_backlinks": ({
+        "id": str, "domain": str, "page_url": str, "target_url": str, "target_domain": str,
+        "anchor": str, "rel": str, "source": str, "lost": int, "first_seen": str, "last_seen": str,
+    }, "id", {}),
 }
 INDEXES = [("pages", ["domain"]), ("contacts", ["domain"]), ("signals", ["domain"]),
            ("discoveries", ["domain"]), ("discoveries", ["niche"]), ("competitor_links", ["domain"]),
-           ("competitor_links", ["competitor"]), ("frontier", ["job", "state"])]
+           ("competitor_links", ["competitor"]), ("frontier", ["job", "state"]),
+           ("placed_links", ["site"]), ("link_checks", ["link_id"]), ("link_checks", ["run_id"]),
+           ("own_backlinks", ["domain"])]
+
+# A placed link whose newest check is one of these still links: its site is not a prospect.
+LINKING_STATUSES = ("new", "live", "unsure", "unchecked")
 
 # Full-text search over sites (sqlite-utils enable_fts; triggers keep it in sync with every write).
 FTS_COLUMNS = ["domain", "title", "score_why", "contact_text"]
@@ -227,6 +254,8 @@ class ProspectFilter:
     exclude_do_not_contact: bool = True
     new_since: str | None = None  # first seen at or after this ISO time
     changed_since: str | None = None  # older sites with a new pitch signal since
+    # Sites that already link to the user (a placed link not lost, an own backlink) are not prospects.
+    exclude_linking: bool = True
     limit: int | None = None
 
 
@@ -369,6 +398,7 @@ class Store:
         ts = now_iso()
         sites_new: dict[str, dict[str, Any]] = {}
         pages, contacts, signals, discoveries, competitor_links = [], [], [], [], []
+        own_pages: dict[str, list[dict[str, Any]]] = {}  # page URL -> its links to the user's site
         homes: dict[str, PageItem] = {}
         for item in items:
             sites_new.setdefault(item.domain, {
@@ -392,6 +422,8 @@ class Store:
                 "notes": "; ".join(facts.get("notes") or []),
             })
             competitor_links.extend(_competitor_rows(item, url, ts))
+            if "own_links" in facts:  # the page was read for links to the user's site
+                own_pages[url] = _own_link_rows(item, url, ts)
             contacts.extend(_contact_rows(item, url, ts))
             signals.extend(_signal_rows(item, url, ts))
             if item.discovery is not None:
@@ -434,6 +466,7 @@ class Store:
                                 [(ts, r["id"]) for r in rows],
                             )
                 self._upsert_competitor_links(competitor_links)
+                self._write_own_links(own_pages, ts)
                 db.execute(
                     "UPDATE sites SET pages_crawled = (SELECT count(*) FROM pages p WHERE "
                     "p.domain = sites.domain AND p.status BETWEEN 200 AND 299) WHERE domain IN "
@@ -504,6 +537,127 @@ class Store:
             "WHERE id = ?",
             [(r["status"], r["anchor"], r["rel"], r["target_url"], r["last_checked"], r["id"]) for r in rows],
         )
+
+    def _write_own_links(self, pages: dict[str, list[dict[str, Any]]], ts: str) -> None:
+        """A crawled page's links to the user's site; the page's earlier ones it no longer has are lost."""
+        for url, rows in pages.items():
+            self._upsert_own_backlinks(rows)
+            self.db.execute(
+                f"UPDATE own_backlinks SET lost = 1, last_seen = ? WHERE page_url = ? AND source = 'crawl' "
+                f"AND lost = 0 AND id NOT IN ({','.join('?' * len(rows))})", [ts, url, *(r["id"] for r in rows)])
+
+    def _upsert_own_backlinks(self, rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        self.db["own_backlinks"].insert_all(rows, pk="id", ignore=True)
+        self.db.conn.executemany(
+            "UPDATE own_backlinks SET anchor = ?, rel = ?, target_url = ?, lost = ?, last_seen = ?, source = ? "
+            "WHERE id = ?",
+            [(r["anchor"], r["rel"], r["target_url"], r["lost"], r["last_seen"], r["source"], r["id"]) for r in rows])
+
+    @_reported
+    def write_own_backlinks(self, rows: list[dict[str, Any]]) -> int:
+        """Imported links to the user's site (see ``own_backlink_row``); returns how many were new."""
+        with self.db.conn:
+            before = self.db["own_backlinks"].count
+            self._upsert_own_backlinks(rows)
+            return self.db["own_backlinks"].count - before
+
+    # ------------------------------------------------------------ placed links and their checks
+    @_reported
+    def add_placed_links(self, rows: list[dict[str, Any]]) -> list[str]:
+        """Add links the user has (see ``placed_link_row``); returns the ids that were new.
+        A link added again keeps its history; a note given again replaces the old one."""
+        with self.db.conn:
+            known = {r["id"] for r in self.db.query(
+                f"SELECT id FROM placed_links WHERE id IN ({','.join('?' * len(rows))})", [r["id"] for r in rows])}
+            self.db["placed_links"].insert_all(rows, pk="id", ignore=True)
+            self.db.conn.executemany("UPDATE placed_links SET note = ? WHERE id = ? AND ? != ''",
+                                     [(r["note"], r["id"], r["note"]) for r in rows if r["id"] in known])
+        return [r["id"] for r in rows if r["id"] not in known]
+
+    @_reported
+    def placed_links(self, *, site: str | None = None, target: str | None = None, statuses: Iterable[str] = (),
+                     rels: Iterable[str] = (), checked_before: str | None = None) -> list[dict[str, Any]]:
+        """Placed links with their newest check (``check_*`` columns; NULL when never checked),
+        least recently checked first. ``checked_before``: only links not checked since then, and
+        links whose newest check was unsure (those are asked again at the next chance)."""
+        where, args = ["1 = 1"], []
+        if site:
+            where.append("l.site = ?")
+            args.append(site)
+        if target:
+            where.append("l.target_domain = ?")
+            args.append(target)
+        statuses, rels = list(statuses), list(rels)
+        if statuses:
+            where.append(f"l.status IN ({','.join('?' * len(statuses))})")
+            args += statuses
+        if rels:
+            where.append(f"l.rel IN ({','.join('?' * len(rels))})")
+            args += rels
+        if checked_before:
+            where.append("(l.last_checked IS NULL OR l.last_checked < ? OR l.status = 'unsure')")
+            args.append(checked_before)
+        return list(self.db.query(
+            "SELECT l.*, c.http_status AS check_http_status, c.final_url AS check_final_url, "
+            "c.redirects AS check_redirects, c.error AS check_error, c.anchor AS check_anchor, "
+            "c.link_url AS check_link_url, c.noindex AS check_noindex, c.canonical AS check_canonical, "
+            "c.js_only AS check_js_only, c.changes AS check_changes, "
+            "(SELECT count(*) FROM link_checks n WHERE n.link_id = l.id) AS checks "
+            "FROM placed_links l LEFT JOIN link_checks c ON c.id = "
+            "(SELECT max(id) FROM link_checks m WHERE m.link_id = l.id) "
+            f"WHERE {' AND '.join(where)} ORDER BY coalesce(l.last_checked, ''), l.site, l.page_url, l.id", args))
+
+    @_reported
+    def link_history(self, link_id: str, limit: int = 20) -> list[dict[str, Any]]:
+        """A placed link's newest checks, oldest first (what ``score.link_changes.judge`` compares with)."""
+        rows = list(self.db.query("SELECT * FROM link_checks WHERE link_id = ? ORDER BY id DESC LIMIT ?",
+                                  [link_id, limit]))
+        return rows[::-1]
+
+    @_reported
+    def record_link_check(self, row: dict[str, Any]) -> None:
+        """Keep one check (a ``link_checks`` row) and make it the link's newest. A check that could
+        not read the page leaves the link's rel as the last reading found it."""
+        read = row["outcome"] in ("ok", "gone")
+        with self.db.conn:
+            self.db["link_checks"].insert(row)
+            self.db.execute("UPDATE placed_links SET status = ?, rel = CASE WHEN ? THEN ? ELSE rel END, "
+                            "last_checked = ? WHERE id = ?",
+                            [row["status"], read, row.get("rel") or "", row["checked_at"], row["link_id"]])
+
+    @_reported
+    def link_changes(self, *, run_id: int | None = None, since: str | None = None) -> list[dict[str, Any]]:
+        """Every change found by one monitor run, or by the checks since a time: one row per change,
+        with its link, in the order checked."""
+        where, args = ["c.changes IS NOT NULL AND c.changes != '[]'"], []
+        if run_id is not None:
+            where.append("c.run_id = ?")
+            args.append(run_id)
+        if since is not None:
+            where.append("c.checked_at >= ?")
+            args.append(since)
+        out = []
+        for row in self.db.query(
+                "SELECT l.site, l.page_url, l.target_url, c.checked_at, c.status, c.changes FROM link_checks c "
+                f"JOIN placed_links l ON l.id = c.link_id WHERE {' AND '.join(where)} ORDER BY c.id", args):
+            for change in json.loads(row.pop("changes")):
+                out.append({**row, **change})
+        return out
+
+    @_reported
+    def own_domains(self) -> set[str]:
+        """The user's sites as the database knows them: targets of placed links and own backlinks."""
+        return {r["d"] for r in self.db.query(
+            "SELECT target_domain AS d FROM placed_links UNION SELECT target_domain FROM own_backlinks") if r["d"]}
+
+    @_reported
+    def linking_domains(self) -> set[str]:
+        """Sites that already link to the user: a placed link not lost, or an own backlink not lost."""
+        return {r["d"] for r in self.db.query(
+            f"SELECT site AS d FROM placed_links WHERE status IN ({','.join('?' * len(LINKING_STATUSES))}) "
+            "UNION SELECT domain FROM own_backlinks WHERE lost = 0", list(LINKING_STATUSES))}
 
     def write_competitor_links(self, rows: list[dict[str, Any]]) -> None:
         """Links to competitors from an import or a verification (see ``competitor_link_row``)."""
@@ -649,6 +803,10 @@ class Store:
         site["competitor_links"] = list(self.db.query(
             "SELECT page_url, competitor, target_url, anchor, rel, status, source FROM competitor_links "
             "WHERE domain = ? ORDER BY competitor, page_url", [domain]))
+        site["links_to_you"] = list(self.db.query(
+            "SELECT page_url, target_url, 'placed' AS source, status FROM placed_links WHERE site = ? "
+            "UNION ALL SELECT page_url, target_url, source, CASE lost WHEN 0 THEN 'live' ELSE 'lost' END "
+            "FROM own_backlinks WHERE domain = ? ORDER BY page_url", [domain, domain]))
         return site
 
     def prospects(self, flt: ProspectFilter | None = None) -> list[dict[str, Any]]:
@@ -680,6 +838,11 @@ class Store:
             where.append("NOT EXISTS (SELECT 1 FROM do_not_contact n WHERE n.value = s.domain "
                          "AND (n.niche = '' OR n.niche = ?))")
             args.append(flt.niche or "")
+        if flt.exclude_linking:
+            where.append(f"NOT EXISTS (SELECT 1 FROM placed_links l WHERE l.site = s.domain AND l.status IN "
+                         f"({','.join('?' * len(LINKING_STATUSES))})) AND NOT EXISTS (SELECT 1 FROM own_backlinks o "
+                         "WHERE o.domain = s.domain AND o.lost = 0)")
+            args += LINKING_STATUSES
         if flt.new_since:
             where.append("s.first_seen >= ?")
             args.append(flt.new_since)
@@ -808,6 +971,29 @@ def competitor_link_row(domain: str, page_url: str, competitor: str, *, target_u
     return {"id": f"{page_url}|{competitor}", "domain": domain, "page_url": page_url,
             "competitor": competitor, "target_url": target_url, "anchor": anchor[:300], "rel": rel,
             "status": status, "source": source, "first_seen": ts, "last_checked": ts}
+
+
+def placed_link_row(page_url: str, target_url: str, *, site: str, target_domain: str, note: str = "",
+                    source: str = "", ts: str | None = None) -> dict[str, Any]:
+    page_url, target_url = redact(page_url), redact(target_url)
+    return {"id": f"{page_url}|{target_url}", "site": site, "page_url": page_url, "target_url": target_url,
+            "target_domain": target_domain, "note": note, "source": source, "added": ts or now_iso(),
+            "status": "new", "rel": ""}
+
+
+def own_backlink_row(domain: str, page_url: str, target_domain: str, *, target_url: str = "", anchor: str = "",
+                     rel: str = "", source: str = "crawl", lost: bool = False, ts: str | None = None) -> dict[str, Any]:
+    ts = ts or now_iso()
+    page_url = redact(page_url)
+    return {"id": f"{page_url}|{target_domain}", "domain": domain, "page_url": page_url,
+            "target_url": redact(target_url), "target_domain": target_domain, "anchor": anchor[:300], "rel": rel,
+            "source": source, "lost": int(lost), "first_seen": ts, "last_seen": ts}
+
+
+def _own_link_rows(item: PageItem, url: str, ts: str) -> list[dict[str, Any]]:
+    return [own_backlink_row(item.domain, url, link["target_domain"], target_url=link["url"],
+                             anchor=link.get("anchor", ""), rel=" ".join(link.get("rel", [])), ts=ts)
+            for link in item.facts.get("own_links", [])]
 
 
 def _competitor_rows(item: PageItem, url: str, ts: str) -> list[dict[str, Any]]:

@@ -1,14 +1,18 @@
-"""The morning digest: prospects that are new since a point in time, and sites that changed.
+"""The morning digest: prospects that are new since a point in time, sites that changed, and your links.
 
 *New*: sites first seen since then. *Changed*: sites known before that gained
 a reason to pitch since (a new write-for-us page, a new roundup, a resources
-page). Contacted and blocked sites and the do-not-contact list are left out,
-as in ``linkspider export``. Written as Markdown (to read) and CSV (to load
-into a spreadsheet) under ``output/digests/``, with a one-screen summary.
+page). Contacted and blocked sites, the do-not-contact list and sites that
+already link to you are left out, as in ``linkspider export``. *Your links*:
+what ``linkspider monitor`` found changed on the pages of your placed links
+since then (lost, nofollow, anchor, redirected, noindexed, gone, recovered...).
+Written as Markdown (to read) and CSV (the prospects, to load into a
+spreadsheet) under ``output/digests/``, with a one-screen summary.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +28,7 @@ class Digest:
     since: str
     new: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # niche -> rows
     changed: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    links: list[dict[str, Any]] = field(default_factory=list)  # changes of placed links (Store.link_changes)
 
     @property
     def new_count(self) -> int:
@@ -42,6 +47,7 @@ def build_digest(store: Store, since: str, niches: list[str]) -> Digest:
         # Before any digest there is no "before": nothing can have changed.
         digest.changed[niche] = [prospect_row(s) for s in
                                  store.prospects(ProspectFilter(changed_since=since, **base))] if since else []
+    digest.links = store.link_changes(since=since or None)
     return digest
 
 
@@ -54,6 +60,12 @@ def summary(digest: Digest, top: int = 5) -> str:
         for row in new[:top]:
             email = row["emails"][0] if row["emails"] else (row["contact_form"] and "(form)") or "-"
             lines.append(f"    {row['score']:>3}  {row['domain']:<30} {email:<32} {row['why'][:70]}")
+    if digest.links:
+        kinds = Counter(change["kind"] for change in digest.links)
+        lines.append(f"  your links: {len(digest.links)} changes ("
+                     + ", ".join(f"{n} {kind}" for kind, n in kinds.items()) + ")")
+        for c in digest.links[:top]:
+            lines.append(f"    {c['kind']:<11} {c['page_url'][:60]:<60} {c['before']} -> {c['after']}")
     return "\n".join(lines)
 
 
@@ -75,6 +87,13 @@ def write_digest(digest: Digest, folder: Path, name: str) -> tuple[Path, Path]:
                                f"| {_md(contact)} | {_md(row['why'])} |")
                     rows.append({**row, "change": label.lower()})
             out.append("")
+    if digest.links:
+        out += [f"## Your links: changes ({len(digest.links)})", "",
+                "| change | site | linking page | before | after | checked |", "|---|---|---|---|---|---|"]
+        for c in digest.links:
+            out.append(f"| {c['kind']} | {c['site']} | {_md(c['page_url'])} | {_md(c['before'])} | "
+                       f"{_md(c['after'])} | {c['checked_at'][:16]} |")
+        out.append("")
     md.write_text("\n".join(out), encoding="utf-8")
     with csv_path.open("w", encoding="utf-8", newline="") as fh:
         write_rows(rows, "csv", fh, columns=["change", *COLUMNS])

@@ -18,8 +18,14 @@ from linkspider.score.prospect import best_emails
 COLUMNS = [
     "domain", "niche", "score", "authority", "authority_source", "why", "status", "title", "home_url", "emails",
     "contact_page", "contact_form", "social", "authors", "signals", "found_via",
-    "pages_crawled", "first_seen", "last_seen", "last_error", "notes",
+    "pages_crawled", "first_seen", "last_seen", "last_error", "notes", "links_to_you",
 ]
+# `linkspider links export`: one row per placed link, with its newest check.
+LINK_COLUMNS = [
+    "site", "page_url", "target_url", "status", "rel", "anchor", "link_url", "http_status", "redirects", "final_url",
+    "noindex", "canonical", "js_only", "error", "last_checked", "checks", "last_changes", "added", "source", "note",
+]
+
 FORMATS = ("csv", "jsonl", "json")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -58,6 +64,24 @@ def prospect_row(site: dict[str, Any]) -> dict[str, Any]:
         "last_seen": site["last_seen"] or "",
         "last_error": site["last_error"] or "",
         "notes": site["notes"] or "",
+        "links_to_you": [f"{link['page_url']} ({link['source']}, {link['status']})"
+                         for link in site.get("links_to_you", [])],
+    }
+
+
+def link_row(link: dict[str, Any]) -> dict[str, Any]:
+    """A placed link from ``Store.placed_links`` -> one export row (its newest check's facts)."""
+    changes = json.loads(link["check_changes"]) if link.get("check_changes") else []
+    return {
+        "site": link["site"], "page_url": link["page_url"], "target_url": link["target_url"],
+        "status": link["status"], "rel": link["rel"] or "", "anchor": link["check_anchor"] or "",
+        "link_url": link["check_link_url"] or "", "http_status": link["check_http_status"],
+        "redirects": json.loads(link["check_redirects"]) if link.get("check_redirects") else [],
+        "final_url": link["check_final_url"] or "", "noindex": link["check_noindex"] or "",
+        "canonical": link["check_canonical"] or "", "js_only": bool(link["check_js_only"]),
+        "error": link["check_error"] or "", "last_checked": link["last_checked"] or "", "checks": link["checks"],
+        "last_changes": [f"{c['kind']}: {c['before']} -> {c['after']}" for c in changes],
+        "added": link["added"], "source": link["source"], "note": link["note"] or "",
     }
 
 

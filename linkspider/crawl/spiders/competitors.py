@@ -7,7 +7,9 @@ competitor is still there (present / nofollow / sponsored / ugc / gone), then
 walks the referring site for contacts. Sites linking to two or more of the
 niche's competitors (a *link intersect*) score higher. Competitors are the
 niche profile's ``competitors`` unless ``-a competitors=a.com,b.com`` says
-otherwise.
+otherwise. Sites that already link to you (a placed link, an imported export
+of your own backlinks, a page a crawl saw linking to your ``domain``) are left
+out: the backlink gap is the sites linking to competitors but not to you.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from linkspider.crawl.spiders.sitewalk import SiteWalkSpider
 from linkspider.discover.backlinks import BacklinkError, BacklinkImport, read_backlinks
 from linkspider.discover.niches import NicheError
 from linkspider.items import Discovery
+from linkspider.store.database import Store, StoreError
 
 logger = logging.getLogger(__name__)
 
@@ -83,9 +86,14 @@ class CompetitorsSpider(SiteWalkSpider):
                     continue
                 source.setdefault(row.referring_url, row.source)
         stats.set_value("linkspider/backlinks/referring_pages", len(source))
+        linking = self.linking_to_you()
         for url in source:
             if registrable_domain(url) in self.competitors:
                 continue  # a competitor's own page is no prospect
+            if registrable_domain(url) in linking:
+                stats.inc_value("linkspider/backlinks/already_linking")
+                logger.debug("skipping %s: its site already links to you", url)
+                continue
             wanted = expected.get(url, set()) | possible.get(url, set())
             optional = sorted(possible.get(url, set()) - expected.get(url, set()))
             discovery = Discovery(source="backlinks", detail=f"{source[url]} -> {','.join(sorted(wanted))}")
@@ -93,3 +101,18 @@ class CompetitorsSpider(SiteWalkSpider):
             await self.wait_for_backlog()
             for output in self.walk_site(url, discovery, meta):
                 yield output
+        if linking and stats.get_value("linkspider/backlinks/already_linking"):
+            logger.info("%d referring pages left out: their sites already link to you",
+                        stats.get_value("linkspider/backlinks/already_linking"))
+
+    def linking_to_you(self) -> set[str]:
+        """Your own sites and the sites that already link to them, as the database knows them."""
+        assert self.profile is not None
+        known = set(self.profile.domains)
+        if self.db_exists():
+            try:
+                with Store(self.db_path, reading=True) as store:
+                    known |= store.own_domains() | store.linking_domains()
+            except StoreError as exc:
+                logger.warning("cannot tell which sites already link to you (%s); checking all", exc)
+        return known
