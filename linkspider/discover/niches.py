@@ -7,6 +7,7 @@ A niche profile says what a niche is about and where its crawl starts::
     keywords = ["fitness", "workout", "strength training"]   # or a table {kw = weight}
     negative_keywords = ["casino", "payday loan"]
     competitors = ["bodybuilding.com"]
+    min_relevance = 0.3              # optional: sites below it are no prospects (default PROSPECT_MIN_RELEVANCE)
     about = "Optional free text describing your own site."
     seeds = "fitness-seeds.txt"      # a file next to the profile, or an inline list
 
@@ -67,6 +68,7 @@ class NicheProfile:
     about: str = ""
     seeds: list[str] | None = None  # inline seed lines
     seed_file: Path | None = None
+    min_relevance: float | None = None  # None: the setting PROSPECT_MIN_RELEVANCE
 
 
 def available_niches(seeds_dir: str | Path) -> list[str]:
@@ -112,6 +114,10 @@ def load_niche(name: str, seeds_dir: str | Path) -> NicheProfile:
     else:
         keywords = {str(k).lower(): 1.0 for k in raw_keywords}
     seeds = data.get("seeds")
+    threshold = data.get("min_relevance")
+    if threshold is not None and (isinstance(threshold, bool) or not isinstance(threshold, (int, float))
+                                  or not 0 <= threshold <= 1):
+        raise NicheError(f"{path}: min_relevance must be a number from 0 to 1, not {threshold!r}")
     profile = NicheProfile(
         name=str(data.get("name", name)),
         path=path,
@@ -120,6 +126,7 @@ def load_niche(name: str, seeds_dir: str | Path) -> NicheProfile:
         negative_keywords=[str(k).lower() for k in data.get("negative_keywords", [])],
         competitors=[registrable_domain(c) or c for c in data.get("competitors", [])],
         about=str(data.get("about", "")),
+        min_relevance=None if threshold is None else float(threshold),
     )
     if isinstance(seeds, str):
         profile.seed_file = seeds_dir / seeds
