@@ -234,7 +234,9 @@ def test_two_nightlies_in_one_day_keep_both_digests(reference: CrawlResult, fake
     names = [n for (n,) in rows(db, "SELECT json_extract(stats, '$.digest') FROM runs WHERE spider = 'nightly' "
                                     "ORDER BY id")]
     assert sorted(p.stem for p in folder.glob("*.md")) == sorted([*names, "latest"])
-    assert re.fullmatch(r"\d{4}-\d\d-\d\d-\d{4}", names[0]) and names[1] in (f"{names[0]}-2", names[1][:15])
+    minute = r"\d{4}-\d\d-\d\d-\d{4}"  # <date>-<HHMM>; "-2" when the second night began in the same minute
+    assert re.fullmatch(minute, names[0])
+    assert names[1] == f"{names[0]}-2" or (re.fullmatch(minute, names[1]) and names[1] > names[0])
     old, new = folder / f"{names[0]}.csv", folder / f"{names[1]}.csv"
     assert len(list(csv.DictReader(old.open()))) >= 25  # the first night's new prospects are still there
     assert list(csv.DictReader(new.open())) == []  # nothing new since the first night
@@ -243,9 +245,12 @@ def test_two_nightlies_in_one_day_keep_both_digests(reference: CrawlResult, fake
     assert f"digest: {folder / names[1]}.md" in second.stdout
 
 
-def test_sigterm_stops_the_night_and_its_crawl_as_interrupted(fakeweb: Any, seeds: Path, tmp_path: Path) -> None:
-    """SIGTERM to `linkspider nightly` reaches its running crawl once: the crawl stores what it has and
-    closes its run as interrupted, keeping its checkpoint; the night's row says where it stopped."""
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_stops_the_night_and_its_crawl_as_interrupted(fakeweb: Any, seeds: Path, tmp_path: Path,
+                                                               signum: signal.Signals) -> None:
+    """SIGTERM (systemctl stop) or SIGINT (Ctrl-C) to `linkspider nightly` reaches its running crawl once:
+    the crawl stores what it has and closes its run as interrupted, keeping its checkpoint; the night's
+    row says where it stopped."""
     db = tmp_path / "ls.db"
     plan_path = plan(tmp_path / "plan.toml", seeds, **{k: v for k, v in SLOW.items() if k != "LINKSPIDER_JOB"})
     cmd = [sys.executable, "-m", "linkspider.cli", "nightly", "--db", str(db), "--plan", str(plan_path),
@@ -254,19 +259,20 @@ def test_sigterm_stops_the_night_and_its_crawl_as_interrupted(fakeweb: Any, seed
                             stderr=subprocess.PIPE, text=True)
     try:
         wait_for_pages(db, 20, proc, time.monotonic() + 60)
-        proc.send_signal(signal.SIGTERM)
+        proc.send_signal(signum)
         out, err = proc.communicate(timeout=120)
     finally:
         if proc.poll() is None:
             proc.kill()
+    name = signal.Signals(signum).name
     assert proc.returncode == 1
-    assert "Error: interrupted by SIGTERM during job fitness-seeds" in err, err
+    assert f"Error: interrupted by {name} during job fitness-seeds" in err, err
     runs = rows(db, "SELECT spider, outcome, reason FROM runs ORDER BY id")
-    assert runs == [("nightly", "interrupted", "shutdown: SIGTERM during job fitness-seeds; no digest written"),
+    assert runs == [("nightly", "interrupted", f"shutdown: {name} during job fitness-seeds; no digest written"),
                     ("seeds", "interrupted", "shutdown: stopped by SIGINT or SIGTERM")]
     assert rows(db, "SELECT count(*) FROM frontier WHERE state = 'pending'")[0][0] > 0  # kept for the next night
     log = (tmp_path / "jobs" / "fitness-seeds" / "crawl.log").read_text()
-    assert log.count("Received SIGTERM, shutting down gracefully") == 1 and "forcing unclean" not in log
+    assert log.count(f"Received {name}, shutting down gracefully") == 1 and "forcing unclean" not in log
     assert not (tmp_path / "digests").exists()
 
 

@@ -64,8 +64,8 @@ def prospect_row(site: dict[str, Any]) -> dict[str, Any]:
 
 def prospect_scope(niches: Iterable[str], seeds_dir: str | Path, min_relevance: float) -> ProspectScope:
     """Which sites are prospects, from the niche profiles in ``seeds_dir``: each niche's relevance
-    threshold (``min_relevance``, else the setting PROSPECT_MIN_RELEVANCE) and its competitors. A niche
-    whose profile is gone or broken gets the default threshold and no competitors."""
+    threshold (its profile's ``min_relevance``, else ``min_relevance``, the setting PROSPECT_MIN_RELEVANCE)
+    and its competitors. A niche whose profile is gone or broken gets the default and no competitors."""
     scope = ProspectScope(min_relevance=min_relevance)
     for niche in niches:
         try:
@@ -73,7 +73,7 @@ def prospect_scope(niches: Iterable[str], seeds_dir: str | Path, min_relevance: 
         except NicheError:
             continue
         scope.thresholds[niche] = min_relevance if profile.min_relevance is None else profile.min_relevance
-        scope.competitors[niche] = list(profile.competitors)
+        scope.competitors[niche] = profile.competitors
     return scope
 
 
