@@ -3,46 +3,44 @@
 Starts the fake web (and its fake search engines) on 127.0.0.1, writes its
 fitness seed list under output/demo/, runs the real `scrapy crawl roundups`,
 `guestposts` (through the fake SearXNG) and `seeds` through it (as a proxy:
-no request leaves this machine) and prints `linkspider report`. The database is
-output/linkspider.db, unless a real (non-demo) database is already there: then
-output/demo.db, so demo sites never mix with real prospects.
+no request leaves this machine) and prints `linkspider report`. The database
+is always output/demo.db, marked as the demo's (`meta.purpose = demo`): the
+demo's crawls (LINKSPIDER_DEMO) write nothing else, and a real crawl refuses
+it, so made-up sites never mix with real prospects. A demo.db that holds
+another crawl's sites is refused, not written.
 """
 
 from __future__ import annotations
 
-import os
+import argparse
 import sys
 from pathlib import Path
 
+from linkspider.store.database import Store, demo_conflict
 from fakeweb import FakeWebServer, build_web
 from fakeweb.crawl import ROOT, run_crawl
 
-MARKER = ".demo-database"
 
-
-def demo_db() -> Path:
-    if os.environ.get("LINKSPIDER_DB"):
-        return Path(os.environ["LINKSPIDER_DB"])
-    output = ROOT / "output"
-    default = output / "linkspider.db"
-    if default.exists() and not (output / MARKER).exists():
-        return output / "demo.db"
-    return default
-
-
-def main() -> int:
-    db = demo_db()
-    seeds = ROOT / "output" / "demo" / "fitness-seeds.txt"
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m fakeweb.demo", description=__doc__.splitlines()[0])
+    parser.add_argument("--output", type=Path, default=ROOT / "output",
+                        help="folder of demo.db and the demo's seed list (default: output/)")
+    output = parser.parse_args(argv).output.resolve()
+    db = output / "demo.db"
+    problem = demo_conflict(db, demo=True)
+    if problem:
+        print(f"Error: {problem}", file=sys.stderr)
+        return 1
+    with Store(db) as store:
+        store.set_meta("purpose", "demo")
+    seeds = output / "demo" / "fitness-seeds.txt"
     seeds.parent.mkdir(parents=True, exist_ok=True)
     web = build_web()
     seeds.write_text(web.seed_list("fitness"), encoding="utf-8")
-    if db == ROOT / "output" / "linkspider.db":
-        (ROOT / "output" / MARKER).write_text("output/linkspider.db was written by `make demo`\n")
-    print(f"demo web: {len(web.sites)} hosts on 127.0.0.1; crawling {seeds.relative_to(ROOT)} into {db}",
-          flush=True)
+    print(f"demo web: {len(web.sites)} hosts on 127.0.0.1; crawling {seeds} into {db}", flush=True)
     with FakeWebServer(web) as server:
         settings = {"LOG_LEVEL": "WARNING", "SEARCH_BACKEND": "searxng", "SEARXNG_URL": server.search_base("searxng"),
-                    "SEARXNG_DOWNLOAD_DELAY": "0", "LINKSPIDER_TODAY": "2026-11-20"}
+                    "SEARXNG_DOWNLOAD_DELAY": "0", "LINKSPIDER_TODAY": "2026-11-20", "LINKSPIDER_DEMO": "True"}
         for spider, *args in (("roundups",), ("guestposts",), ("seeds", f"seeds={seeds}", "snowball=1")):
             result = run_crawl(spider, server.proxy_url, db, "niche=fitness", *args, settings=settings)
             if result.returncode != 0:

@@ -1,8 +1,9 @@
 """The ``linkspider`` command: a thin shell over the store, export and extractors.
 
 Crawling itself is ``scrapy crawl <spider> -a niche=NAME``; this command works
-with what the crawls stored: ``export``, ``report``, ``mark``, ``rescore`` and
-``extract`` (debug one page), and keeps the links you have: ``links``
+with what the crawls stored: ``export``, ``report``, ``mark``, ``dnc``, ``rescore``,
+``recover`` (what a failed or killed crawl left) and ``extract`` (debug one page),
+and keeps the links you have: ``links``
 (add, import, export, ``--changes``) and ``monitor`` (``scrapy crawl monitor``).
 
 Every failure ends as one ``Error:`` line, never a traceback: exit status 2
@@ -39,6 +40,7 @@ from linkspider.store.database import (
     OUTREACH_STATUSES,
     SIGNAL_KINDS,
     ProspectFilter,
+    ProspectScope,
     Store,
     StoreError,
     own_backlink_row,
@@ -47,8 +49,10 @@ from linkspider.store.database import (
 from linkspider.store.export import (
     FORMATS,
     LINK_COLUMNS,
+    ROW_FORMATS,
     link_row,
     prospect_row,
+    prospect_scope,
     write_rows,
 )
 
@@ -126,6 +130,27 @@ def _open(db_path: str, *, must_exist: bool = True, reading: bool = False) -> St
     return Store(db_path, reading=reading)
 
 
+def _settings() -> Any:
+    from linkspider.common.config import project_settings
+
+    return project_settings()
+
+
+def _scope(store: Store) -> ProspectScope:
+    """Which of the database's sites are prospects (the niche profiles' thresholds and competitors)."""
+    settings = _settings()
+    return prospect_scope(store.niches(), settings.get("LINKSPIDER_SEEDS_DIR"),
+                          settings.getfloat("PROSPECT_MIN_RELEVANCE"))
+
+
+def _rescore(store: Store, domains: list[str]) -> None:
+    """Score these sites again with the project's SCORE_WEIGHTS and LINKSPIDER_TODAY."""
+    from linkspider.score.prospect import parse_today
+
+    settings = _settings()
+    store.rescore(domains, settings.getdict("SCORE_WEIGHTS"), parse_today(settings.get("LINKSPIDER_TODAY")))
+
+
 def _check_niche(store: Store, niche: str | None) -> None:
     """An unknown --niche is an error naming the niches the database has, not an empty result."""
     if niche and niche not in (known := store.niches()):
@@ -146,7 +171,8 @@ def main() -> None:
 
 @main.command()
 @_db_option
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True,
+              help="csv, jsonl, json, or domains: one site a line, a seed list.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write (default: stdout).")
 @click.option("--niche", help="Only sites found for this niche (one the database has).")
 @click.option("--min-score", type=click.IntRange(0, 100), help="Only sites scoring at least this (0-100).")
@@ -158,7 +184,9 @@ def main() -> None:
 @click.option("--status", "statuses", multiple=True, type=click.Choice(OUTREACH_STATUSES),
               help="Only sites with this outreach status (repeatable). Default: all but contacted and blocked.")
 @click.option("--all", "everything", is_flag=True,
-              help="Include contacted and blocked sites, the do-not-contact list and sites that already link to you.")
+              help="Every site: also contacted and blocked ones, the do-not-contact list, sites that already "
+                   "link to you, sites that never answered, sites below the niche's relevance threshold "
+                   "and the niche's competitors.")
 @click.option("--new-since", type=_Since(),
               help="Only sites first seen since: an ISO date (2026-11-20) or date and time, today, "
                    "yesterday, or an age (7d, 12h).")
@@ -170,7 +198,9 @@ def export(db_path: str, fmt: str, output: str | None, niche: str | None, min_sc
 
     Sites marked contacted or blocked, anything on the do-not-contact list, and
     sites that already link to you (a placed link not lost, a crawled page or an
-    imported export of your backlinks) are left out unless you ask (--status, --all).
+    imported export of your backlinks) and sites that are no prospects (never
+    answered, below the niche's relevance threshold, the niche's own
+    competitors) are left out unless you ask for them (--status, --all).
     """
     flt = ProspectFilter(niche=niche, min_score=min_score, min_authority=min_authority, signals=list(signals),
                          has_email=has_email,
@@ -179,6 +209,7 @@ def export(db_path: str, fmt: str, output: str | None, niche: str | None, min_sc
                          exclude_do_not_contact=not everything, exclude_linking=not everything)
     with _open(db_path, reading=True) as store:
         _check_niche(store, niche)
+        flt.scope = None if everything else _scope(store)
         rows = [prospect_row(site) for site in store.prospects(flt)]
     if not output:
         write_rows(rows, fmt, sys.stdout)
@@ -213,12 +244,18 @@ def report(db_path: str, niche: str | None, top: int) -> None:
     with _open(db_path, reading=True) as store:
         _check_niche(store, niche)
         counts = store.counts()
-        prospects = [prospect_row(s) for s in store.prospects(ProspectFilter(niche=niche, limit=top))] if top else []
+        flt = ProspectFilter(niche=niche, exclude_statuses=["contacted", "blocked"], scope=_scope(store))
+        left_out = store.left_out(flt)
+        flt.limit = top
+        prospects = [prospect_row(s) for s in store.prospects(flt)] if top else []
     click.echo(f"{counts['sites']} sites, {counts['pages']} pages, {counts['emails']} email addresses "
                f"in {db_path}\n")
     click.echo(f"{'niche':<14} {'status':<10} {'sites':>6} {'score>=50':>10}")
     for row in counts["by_niche_status"]:
         click.echo(f"{row['niche'] or '-':<14} {row['status']:<10} {row['sites']:>6} {row['strong'] or 0:>10}")
+    click.echo(f"\nLeft out of exports as no prospects (linkspider export --all includes them): never answered "
+               f"{left_out['never_answered']}, below the relevance threshold {left_out['off_niche']}, "
+               f"competitors of the niche {left_out['competitors']}")
     if prospects:
         click.echo(f"\nTop {len(prospects)} prospects" + (f" for {niche}" if niche else "") + ":")
         click.echo(f"{'score':>5} {'auth':>4}  {'domain':<28} {'email':<34} why")
@@ -321,7 +358,8 @@ def _read_marks(path: Path) -> tuple[list[tuple[str, str, str | None, str]], lis
 
 @main.group("dnc")
 def dnc() -> None:
-    """The do-not-contact list: domains or emails never exported or digested (globally or per niche)."""
+    """The do-not-contact list: domains or emails never exported, digested or scored (globally, or for
+    every site found for one niche)."""
 
 
 @dnc.command("add")
@@ -338,6 +376,7 @@ def dnc_add(db_path: str, values: tuple[str, ...], niche: str, note: str) -> Non
     items = _dnc_values(values)
     with _open(db_path, must_exist=False) as store:
         added = set(store.add_do_not_contact(items, niche, note))
+        _rescore(store, store.domains_with_contacts(added))  # a blocked email earns no points, shows in no why
     already = [v for v in items if v not in added]
     click.echo(f"{len(added)} added to the do-not-contact list" + (f" for {niche}" if niche else "")
                + (f"; {len(already)} already on it: {', '.join(already[:10])}" if already else ""))
@@ -352,6 +391,7 @@ def dnc_remove(db_path: str, values: tuple[str, ...], niche: str) -> None:
     items = _dnc_values(values)
     with _open(db_path) as store:
         removed = store.remove_do_not_contact(items, niche)
+        _rescore(store, store.domains_with_contacts(items))
     click.echo(f"{removed} removed")
 
 
@@ -418,11 +458,14 @@ def nightly(db_path: str, plan_path: str, jobs_dir: str, digests_dir: str) -> No
 
     Exit status 1 when a crawl failed (the others still ran, the digest is written).
     """
-    from linkspider.outreach.nightly import digest_name, load_plan, run_plan
-    from linkspider.store.digest import build_digest, summary, write_digest
+    from linkspider.outreach.nightly import Interrupted, load_plan, run_plan
+    from linkspider.store.digest import build_digest, digest_name, summary, write_digest
 
     steps = load_plan(Path(plan_path))  # a PlanError is bad input: one line, exit status 2
+    started = datetime.now()
     with _open(db_path, must_exist=False) as store:
+        for message in _recover(store):
+            click.echo(message, err=True)
         # New since the last digest; the first digest (or after a nightly that was
         # killed before its digest) reports everything not yet reported.
         since = store.last_finished("nightly") or ""
@@ -438,19 +481,26 @@ def nightly(db_path: str, plan_path: str, jobs_dir: str, digests_dir: str) -> No
         return (f"{stats.get('linkspider/sites', 0)} sites, {stats.get('linkspider/pages', 0)} pages, "
                 f"{stats.get('linkspider/pages_with_email', 0)} with an email")
 
-    results = run_plan(steps, Path(db_path), Path(jobs_dir), click.echo, describe)
+    try:
+        results = run_plan(steps, Path(db_path), Path(jobs_dir), click.echo, describe)
+    except Interrupted as stop:
+        with _open(db_path) as store:
+            store.finish_run(run_id, "shutdown", {"interrupted": str(stop)}, detail=f"{stop}; no digest written")
+        where = f"; job {stop.job} keeps its checkpoint for the next night" if stop.job else ""
+        raise click.ClickException(f"interrupted by {stop}: the night stopped, no digest written{where}") from None
     failed = [r for r in results if r.returncode != 0]
     niches = list(dict.fromkeys(step.niche for step in steps if step.niche))
+    folder = Path(digests_dir)
     with _open(db_path) as store:
-        digest = build_digest(store, since, niches)
-        md, csv_path = write_digest(digest, Path(digests_dir), digest_name())
+        digest = build_digest(store, since, niches, _scope(store))
+        md, csv_path = write_digest(digest, folder, digest_name(folder, started))
         store.finish_run(run_id, "failed" if failed else "finished",
-                         {"steps": len(results), "failed": [r.step.job for r in failed],
+                         {"steps": len(results), "failed": [r.step.job for r in failed], "digest": md.stem,
                           "new": digest.new_count, "changed": digest.changed_count,
                           "link_changes": len(digest.links)})
     click.echo("")
     click.echo(summary(digest))
-    click.echo(f"\ndigest: {md} and {csv_path}")
+    click.echo(f"\ndigest: {md} and {csv_path} (also {folder / 'latest.md'})")
     if failed:
         raise click.ClickException(f"{len(failed)} crawl(s) failed: {', '.join(r.step.job for r in failed)}")
 
@@ -630,7 +680,7 @@ def links_import(db_path: str, file: str, own: bool, target: str | None, niche: 
 
 @links.command("export")
 @_db_option
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(ROW_FORMATS), default="csv", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write (default: stdout).")
 @click.option("--status", "statuses", multiple=True, type=click.Choice(STATUSES),
               help="Only links whose newest check says this (repeatable).")
@@ -647,6 +697,15 @@ def links_export(db_path: str, fmt: str, output: str | None, statuses: tuple[str
         return
     _write_atomically(Path(output), rows, fmt, LINK_COLUMNS)
     click.echo(f"wrote {len(rows)} links to {output}", err=True)
+
+
+def _recover(store: Store, files: list[Path] | None = None) -> list[str]:
+    from linkspider.score.prospect import parse_today
+    from linkspider.store.recovery import recover as recover_store
+
+    settings = _settings()
+    return recover_store(store, settings.getdict("SCORE_WEIGHTS"), parse_today(settings.get("LINKSPIDER_TODAY")),
+                         files)
 
 
 @main.command()
@@ -708,6 +767,24 @@ def monitor(db_path: str, site: str | None, target: str | None, recheck_days: fl
         return
     click.echo(f"checked {checked} links; {_status_counts(rows)}")
     click.echo(_changes_text(changes, "since their previous check"))
+
+
+@main.command()
+@_db_option
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+def recover(db_path: str, files: tuple[Path, ...]) -> None:
+    """Import pages a crawl could not write, and close the run rows of killed crawls.
+
+    Without FILES: the database's own unsaved-*.jsonl files (beside it, or in the
+    temporary folder when its disk was full). The next crawl into the database
+    does the same by itself before it starts.
+    """
+    with _open(db_path, must_exist=not files) as store:
+        messages = _recover(store, list(files) or None)
+    for message in messages:
+        click.echo(message)
+    if not messages:
+        click.echo(f"nothing to recover for {db_path}")
 
 
 @main.command()

@@ -204,6 +204,15 @@ LINKSPIDER_FLUSH_SECONDS = 5.0
 # the crawl stops (its unwritten pages go to unsaved-*.jsonl beside it).
 LINKSPIDER_DB_TIMEOUT = 30.0
 
+# Exports, reports and digests hold prospects only (unless --all): not sites that never answered, not a
+# niche's own competitors, and not sites whose relevance (0-1, see README "The score") is below this.
+# A niche profile can set its own (`min_relevance = 0.3`).
+PROSPECT_MIN_RELEVANCE = 0.2
+
+# True only for the crawls of `make demo` (fakeweb/demo.py): they write only a database marked as
+# the demo's, and every other crawl refuses to write into one, so made-up sites never mix with yours.
+LINKSPIDER_DEMO = False
+
 # Prospect score weights: overrides of linkspider.score.prospect.DEFAULT_WEIGHTS, where
 # each factor is listed with a comment (relevance 40, write-for-us 25, roundup
 # 25, resources 15, personal email 20, role email 15, active 10, dormant -25,

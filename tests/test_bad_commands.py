@@ -190,7 +190,7 @@ def _first_seen(db: Path, domain: str, days_ago: float) -> None:
 ])
 def test_new_since_takes_dates_yesterday_and_ages(db: Path, since: str, expected: list[str]) -> None:
     _first_seen(db, "quietcoffee.net", days_ago=10)  # ironpulse.com: first seen just now
-    result = cli("export", "--db", str(db), "--format", "jsonl", "--new-since", since)
+    result = cli("export", "--db", str(db), "--format", "jsonl", "--all", "--new-since", since)
     assert result.exit_code == 0, result.output
     assert [json.loads(line)["domain"] for line in result.output.splitlines()] == expected
 
@@ -251,7 +251,7 @@ def test_read_only_database_can_still_be_read(db: Path, tmp_path: Path, journal:
     copy.chmod(0o444)
     folder.chmod(0o555)
     try:
-        export = cli_as_a_user("export", "--db", str(copy), "--format", "jsonl")
+        export = cli_as_a_user("export", "--db", str(copy), "--format", "jsonl", "--all")
         report = cli_as_a_user("report", "--db", str(copy))
         listed = cli_as_a_user("dnc", "list", "--db", str(copy))
         rescore = cli_as_a_user("rescore", "--db", str(copy))

@@ -520,10 +520,11 @@ def loglines(log: str, *needles: str, levels: tuple[str, ...] = ("INFO", "WARNIN
 
 
 def spilled(folder: Path) -> list[dict[str, Any]]:
+    """The items saved in unsaved-*.jsonl (not the file's header or its run line)."""
     items = []
     for path in sorted(folder.glob("unsaved-*.jsonl")):
         items += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return items
+    return [item for item in items if item.get("type") not in ("unsaved", "run")]
 
 
 def fetched_pages(web: HostileWeb, host: str) -> set[str]:
@@ -752,7 +753,8 @@ def test_database_locked_during_the_crawl_spills_pages_to_unsaved_jsonl(crawls: 
 def test_database_locked_during_the_crawl_exits_non_zero(crawls: dict[str, Future[Crawl]]) -> None:
     result = result_of(crawls, "locked")
     assert result.returncode == 1
-    assert result.rows("SELECT outcome FROM runs") == [("store_error",)]
+    [(outcome, reason)] = result.rows("SELECT outcome, reason FROM runs")
+    assert outcome == "failed" and reason.startswith("store_error: ") and "is locked by another process" in reason
 
 
 # ---------------------------------------------------------------- 9. seed lines

@@ -48,6 +48,20 @@ def test_shipped_niches_load() -> None:
     assert len(webdev.entries) >= 20 and not webdev.errors
 
 
+@pytest.mark.parametrize("niche", ["fitness", "webdev"])
+def test_bundled_seed_lists_are_worth_crawling(niche: str) -> None:
+    """At least 40 sites, each a line that parses, none blocklisted, none of the niche's own competitors,
+    and a header that names the public lists they come from."""
+    profile = load_niche(niche, SEEDS)
+    seeds = profile_seeds(profile, Blocklist.from_file(SEEDS / "blocklist.txt"))
+    domains = [entry.domain for entry in seeds.entries]
+    assert len(set(domains)) == len(domains) >= 40
+    assert seeds.errors == [] and seeds.blocked == [] and not set(profile.competitors) & set(domains)
+    assert profile.seed_file is not None
+    header = profile.seed_file.read_text().split("\n\n")[0]
+    assert header.count("github.com/") >= 2
+
+
 def test_unknown_niche_names_the_available_ones() -> None:
     with pytest.raises(NicheError, match=r"unknown niche 'fitnes'.*Available niches: .*fitness.*webdev"):
         load_niche("fitnes", SEEDS)

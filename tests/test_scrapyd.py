@@ -1,7 +1,11 @@
 """Scheduling on Scrapyd: deploy with scrapyd-deploy, schedule.json, see the job finish with its rows.
 
-A real `scrapyd` is started by the test on 127.0.0.1 (a spare port), reaches
-the fake web through http_proxy, and is stopped by PID.
+A real `scrapyd` (the project's virtualenv's, so it has the dependencies) is
+started by the test on 127.0.0.1 (a spare port), reaches the fake web through
+http_proxy, and is stopped by PID. What is deployed is a fresh `git clone` of
+this repository, from its root, as the README says: the test adds only a
+deploy target of its own in the user's scrapy.cfg (XDG_CONFIG_HOME), never a
+file of the checkout, so the egg is what a user's would be.
 """
 
 from __future__ import annotations
@@ -57,24 +61,30 @@ def poll(check: Any, deadline_s: float, what: str) -> Any:
 
 
 @pytest.fixture
-def scrapyd(fakeweb: Any, tmp_path: Path) -> Iterator[tuple[int, Path]]:
-    project = tmp_path / "project"
-    shutil.copytree(ROOT / "linkspider", project / "linkspider", ignore=shutil.ignore_patterns("__pycache__"))
+def checkout(tmp_path: Path) -> Path:
+    """A fresh clone of this repository (its committed state)."""
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("needs git and a git checkout of linkspider")
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True, capture_output=True, timeout=120)
+    return clone
+
+
+@pytest.fixture
+def scrapyd(fakeweb: Any, tmp_path: Path) -> Iterator[int]:
     port = free_port()
-    (project / "scrapy.cfg").write_text(
-        "[settings]\ndefault = linkspider.settings\n\n"
-        f"[deploy]\nurl = http://127.0.0.1:{port}/\nproject = linkspider\n")
     home = tmp_path / "scrapyd"
     home.mkdir()
     (home / "scrapyd.conf").write_text(
         f"[scrapyd]\nbind_address = 127.0.0.1\nhttp_port = {port}\neggs_dir = {home}/eggs\n"
         f"logs_dir = {home}/logs\nitems_dir =\ndbs_dir = {home}/dbs\nmax_proc = 2\npoll_interval = 0.5\n")
     env = crawl_env(fakeweb.proxy_url, tmp_path / "unused.db")
+    env.pop("PYTHONPATH")  # the crawl runs the deployed egg's code, not the test's checkout
     log = (home / "scrapyd.out").open("w")
     proc = subprocess.Popen([str(SCRAPYD)], cwd=home, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         poll(lambda: api(port, "daemonstatus.json").get("status") == "ok", 30, "scrapyd to start")
-        yield port, project
+        yield port
     finally:
         proc.terminate()
         try:
@@ -84,11 +94,19 @@ def scrapyd(fakeweb: Any, tmp_path: Path) -> Iterator[tuple[int, Path]]:
         log.close()
 
 
-def test_deploy_schedule_and_finish_on_scrapyd(scrapyd: tuple[int, Path], fakeweb: Any, tmp_path: Path) -> None:
-    port, project = scrapyd
-    env = {**crawl_env(fakeweb.proxy_url, tmp_path / "unused.db"), "no_proxy": "127.0.0.1"}
-    deploy = subprocess.run([str(DEPLOY)], cwd=project, env=env, capture_output=True, text=True, timeout=120)
+def test_deploy_schedule_and_finish_on_scrapyd(checkout: Path, scrapyd: int, fakeweb: Any, tmp_path: Path) -> None:
+    port = scrapyd
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "scrapy.cfg").write_text(f"[deploy:test]\nurl = http://127.0.0.1:{port}/\n")
+    env = {**crawl_env(fakeweb.proxy_url, tmp_path / "unused.db"), "no_proxy": "127.0.0.1",
+           "XDG_CONFIG_HOME": str(config), "HOME": str(tmp_path)}
+    deploy = subprocess.run([str(DEPLOY), "test"], cwd=checkout, env=env, capture_output=True, text=True,
+                            timeout=120)
     assert deploy.returncode == 0, deploy.stdout + deploy.stderr
+    # Deploying leaves the clone as it was: no setup.py of scrapyd-deploy's, build files git-ignored.
+    status = subprocess.run(["git", "status", "--porcelain"], cwd=checkout, capture_output=True, text=True)
+    assert status.stdout == ""
     assert "linkspider" in api(port, "listprojects.json")["projects"]
     assert "seeds" in api(port, "listspiders.json?project=linkspider")["spiders"]
 
@@ -97,13 +115,15 @@ def test_deploy_schedule_and_finish_on_scrapyd(scrapyd: tuple[int, Path], fakewe
     db = tmp_path / "scrapyd.db"
     job = api(port, "schedule.json", [
         ("project", "linkspider"), ("spider", "seeds"), ("niche", "fitness"), ("seeds", str(seeds)),
-        ("setting", f"LINKSPIDER_DB={db}"), ("setting", f"LINKSPIDER_SEEDS_DIR={ROOT / 'seeds'}"),
+        ("setting", f"LINKSPIDER_DB={db}"), ("setting", f"LINKSPIDER_SEEDS_DIR={checkout / 'seeds'}"),
         ("setting", "DOWNLOAD_DELAY=0"), ("setting", "AUTOTHROTTLE_ENABLED=False"), ("setting", "RENDER=never"),
     ])
     assert job["status"] == "ok", job
     finished = poll(lambda: [j for j in api(port, "listjobs.json?project=linkspider")["finished"]
                              if j["id"] == job["jobid"]], 180, "the job to finish")
     assert finished
+    job_log = next((tmp_path / "scrapyd" / "logs").rglob(f"{job['jobid']}.log")).read_text()
+    assert "Spider closed (finished)" in job_log, job_log[-3000:]
     with sqlite3.connect(db) as conn:
         sites = conn.execute("SELECT count(*) FROM sites WHERE pages_crawled > 0").fetchone()[0]
         emails = conn.execute("SELECT count(*) FROM contacts WHERE kind = 'email'").fetchone()[0]

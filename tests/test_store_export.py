@@ -109,8 +109,9 @@ def test_cli_export_formats_and_mark(tmp_path: Path) -> None:
     assert [r["domain"] for r in rows] == ["ironpulse.com"]
     out = tmp_path / "x" / "fitness.csv"
     result = runner.invoke(main, ["export", "--db", str(db), "-o", str(out)])
-    assert result.exit_code == 0 and len(list(csv.DictReader(out.open()))) == 2
-    result = runner.invoke(main, ["export", "--db", str(db), "--format", "json"])
+    # quietcoffee.net is no fitness site (relevance under fitness's threshold): only --all exports it
+    assert result.exit_code == 0 and [r["domain"] for r in csv.DictReader(out.open())] == ["ironpulse.com"]
+    result = runner.invoke(main, ["export", "--db", str(db), "--format", "json", "--all"])
     assert [r["domain"] for r in json.loads(result.output)] == ["ironpulse.com", "quietcoffee.net"]
     result = runner.invoke(main, ["mark", "--db", str(db), "www.ironpulse.com", "--status", "won", "--note", "ok"])
     assert result.exit_code == 0 and "ironpulse.com: won" in result.output
@@ -127,7 +128,7 @@ def test_cli_without_database_says_what_to_do(tmp_path: Path) -> None:
 
 def test_every_command_has_help() -> None:
     runner = CliRunner()
-    for command in ["", "export", "report", "mark", "rescore", "extract"]:
+    for command in ["", "export", "report", "mark", "rescore", "extract", "recover"]:
         result = runner.invoke(main, [*command.split(), "--help"])
         assert result.exit_code == 0 and "Usage:" in result.output and len(result.output) > 150
 
@@ -163,3 +164,30 @@ def test_full_disk_during_export_leaves_the_old_file(tmp_path: Path, monkeypatch
     assert result.exit_code == 1 and "No space left on device" in result.output
     assert out.read_text() == "previous export\n"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".fitness")] == []
+
+
+def test_do_not_contact_covers_addresses_at_a_listed_domain_and_remove_gives_them_back(tmp_path: Path) -> None:
+    """An email at a listed domain is blocked on every site; `dnc add` and `dnc remove` rescore."""
+    db = tmp_path / "ls.db"
+    with Store(db) as store:
+        crawl_once(store)
+        store.write_pages([page("http://quietcoffee.net/contact/", "quietcoffee.net", emails=["jane@ironpulse.com"],
+                                email_details=[{"email": "jane@ironpulse.com", "own_domain": False, "role": False}])])
+        store.save_scores({s["domain"]: score_site(s) for s in store.site_facts(store.all_domains())})
+    runner = CliRunner()
+
+    def quietcoffee() -> tuple[str, str]:
+        rows = json.loads(runner.invoke(main, ["export", "--db", str(db), "--format", "json", "--all"]).output)
+        row = next(r for r in rows if r["domain"] == "quietcoffee.net")
+        return " | ".join(row["emails"]), row["why"]
+
+    assert quietcoffee() == ("jane@ironpulse.com", "0/2 pages about fitness; email jane@ironpulse.com")
+    assert runner.invoke(main, ["dnc", "add", "--db", str(db), "ironpulse.com"]).exit_code == 0
+    exported = runner.invoke(main, ["export", "--db", str(db), "--format", "json"]).output
+    assert "ironpulse.com" not in exported
+    with Store(db) as store:
+        assert store.db["sites"].get("quietcoffee.net")["score_why"] == "0/2 pages about fitness; no contact found"
+        [site] = store.prospects(ProspectFilter())  # no scope: quietcoffee.net too, without the address
+        assert site["domain"] == "quietcoffee.net" and prospect_row(site)["emails"] == []
+    assert runner.invoke(main, ["dnc", "remove", "--db", str(db), "ironpulse.com"]).exit_code == 0
+    assert quietcoffee() == ("jane@ironpulse.com", "0/2 pages about fitness; email jane@ironpulse.com")

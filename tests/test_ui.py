@@ -128,8 +128,9 @@ def export(db: Path, *args: str) -> list[dict[str, Any]]:
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """What `make demo` writes, plus one site whose title carries a <script>, crawled like any other."""
-    db = tmp_path_factory.mktemp("ui") / "linkspider.db"
-    demo = subprocess.run([sys.executable, "-m", "fakeweb.demo"], cwd=ROOT, env=env(LINKSPIDER_DB=str(db)),
+    folder = tmp_path_factory.mktemp("ui")
+    db = folder / "demo.db"
+    demo = subprocess.run([sys.executable, "-m", "fakeweb.demo", "--output", str(folder)], cwd=ROOT, env=env(),
                           capture_output=True, text=True, timeout=600)
     assert demo.returncode == 0, demo.stdout[-2000:] + demo.stderr[-2000:]
     web = HostileWeb()
@@ -138,7 +139,8 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
                                          "workouts, running, kettlebells.</p>", title=PLANTED)}
         seeds = db.parent / "scripted.txt"
         seeds.write_text(f"http://{SCRIPTED}/\n")
-        crawl = run_crawl("seeds", web.url, db, "niche=fitness", f"seeds={seeds}")
+        # The demo's database takes only the demo's crawls (LINKSPIDER_DEMO): this one joins them.
+        crawl = run_crawl("seeds", web.url, db, "niche=fitness", f"seeds={seeds}", settings={"LINKSPIDER_DEMO": "True"})
         assert crawl.returncode == 0, crawl.log[-3000:]
     finally:
         web.stop()

@@ -8,6 +8,7 @@ A niche profile says what a niche is about and where its crawl starts::
     negative_keywords = ["casino", "payday loan"]
     competitors = ["bodybuilding.com"]
     domain = "mysite.com"            # your own site (or a list): sites linking to it are not prospects
+    min_relevance = 0.3              # optional: sites below it are no prospects (default PROSPECT_MIN_RELEVANCE)
     about = "Optional free text describing your own site."
     seeds = "fitness-seeds.txt"      # a file next to the profile, or an inline list
 
@@ -69,6 +70,7 @@ class NicheProfile:
     about: str = ""
     seeds: list[str] | None = None  # inline seed lines
     seed_file: Path | None = None
+    min_relevance: float | None = None  # None: the setting PROSPECT_MIN_RELEVANCE
 
 
 def available_niches(seeds_dir: str | Path) -> list[str]:
@@ -114,6 +116,10 @@ def load_niche(name: str, seeds_dir: str | Path) -> NicheProfile:
     else:
         keywords = {str(k).lower(): 1.0 for k in raw_keywords}
     seeds = data.get("seeds")
+    threshold = data.get("min_relevance")
+    if threshold is not None and (isinstance(threshold, bool) or not isinstance(threshold, (int, float))
+                                  or not 0 <= threshold <= 1):
+        raise NicheError(f"{path}: min_relevance must be a number from 0 to 1, not {threshold!r}")
     profile = NicheProfile(
         name=str(data.get("name", name)),
         path=path,
@@ -123,6 +129,7 @@ def load_niche(name: str, seeds_dir: str | Path) -> NicheProfile:
         competitors=[registrable_domain(c) or c for c in data.get("competitors", [])],
         domains=_own_domains(data.get("domain", []), path),
         about=str(data.get("about", "")),
+        min_relevance=None if threshold is None else float(threshold),
     )
     if isinstance(seeds, str):
         profile.seed_file = seeds_dir / seeds

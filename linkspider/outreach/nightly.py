@@ -27,20 +27,27 @@ so a crawl cut off by a reboot or ``kill -9`` resumes where it stopped on the
 next night instead of starting over. Its log goes to
 ``output/jobs/<niche>-<spider>/crawl.log``. At the end: a digest of the new
 and changed prospects since the night started.
+
+SIGINT or SIGTERM stops the night: the running crawl gets the same signal (it
+runs in a session of its own, so a terminal's Ctrl-C reaches it only this way,
+once) and closes as Scrapy does, its run row saying ``interrupted``; the plan's
+other crawls are not started and :class:`Interrupted` says where it stopped.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
 import tomllib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from linkspider.common.inputs import InputError, read_text
 from linkspider.common.redact import redact_setting
@@ -54,6 +61,31 @@ MONITOR = "monitor"  # the [monitor] step: placed links, not a niche's crawl
 
 class PlanError(InputError):
     """A nightly plan that cannot be run; the message names the file and the problem."""
+
+
+class Interrupted(Exception):
+    """SIGINT or SIGTERM reached ``linkspider nightly`` (during ``job``, when a crawl was running)."""
+
+    def __init__(self, signum: int, job: str = "") -> None:
+        super().__init__(signum)
+        self.signum, self.job = signum, job
+
+    def __str__(self) -> str:
+        return signal.Signals(self.signum).name + (f" during job {self.job}" if self.job else "")
+
+
+@contextlib.contextmanager
+def signals_interrupt() -> Iterator[None]:
+    """While the plan runs, SIGINT and SIGTERM raise Interrupted (in the main thread)."""
+    def stop(signum: int, frame: Any) -> None:
+        raise Interrupted(signum)
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 @dataclass
@@ -154,23 +186,31 @@ def run_step(step: Step, db: Path, jobs_dir: Path, env: dict[str, str] | None = 
         fh.write(f"\n=== {time.strftime('%Y-%m-%d %H:%M:%S')} {' '.join(cmd[1:])}"
                  + (f" (plan settings, by environment: {shown})" if shown else "") + "\n")
         fh.flush()
-        proc = subprocess.run(cmd, stdout=fh, stderr=subprocess.STDOUT, env=env)
+        proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+        stopped: Interrupted | None = None
+        while proc.returncode is None:
+            try:
+                proc.wait()
+            except Interrupted as stop:  # passed on: the crawl stops gracefully (at once on a second signal)
+                stopped = stopped or stop
+                proc.send_signal(stop.signum)
+    if stopped is not None:
+        stopped.job = step.job
+        raise stopped
     return StepResult(step, proc.returncode, time.monotonic() - started, log)
-
-
-def digest_name(today: date | None = None) -> str:
-    return (today or date.today()).isoformat()
 
 
 def run_plan(steps: list[Step], db: Path, jobs_dir: Path, echo: Callable[[str], None],
              describe: Callable[[Step], str], env: dict[str, str] | None = None) -> list[StepResult]:
-    """Run every step, even after one fails; ``describe`` summarises a finished step."""
+    """Run every step, even after one fails; ``describe`` summarises a finished step.
+    Interrupted (SIGINT, SIGTERM) stops the plan."""
     results = []
-    for number, step in enumerate(steps, 1):
-        what = f"{step.spider} for {step.niche}" if step.niche else "monitor of your placed links"
-        echo(f"[{number}/{len(steps)}] {what} (job {step.job}) ...")
-        result = run_step(step, db, jobs_dir, env)
-        results.append(result)
-        status = "ok" if result.returncode == 0 else f"FAILED (exit {result.returncode}, see {result.log})"
-        echo(f"[{number}/{len(steps)}] {step.job}: {status} in {result.seconds:.0f} s; {describe(step)}")
+    with signals_interrupt():
+        for number, step in enumerate(steps, 1):
+            what = f"{step.spider} for {step.niche}" if step.niche else "monitor of your placed links"
+            echo(f"[{number}/{len(steps)}] {what} (job {step.job}) ...")
+            result = run_step(step, db, jobs_dir, env)
+            results.append(result)
+            status = "ok" if result.returncode == 0 else f"FAILED (exit {result.returncode}, see {result.log})"
+            echo(f"[{number}/{len(steps)}] {step.job}: {status} in {result.seconds:.0f} s; {describe(step)}")
     return results

@@ -15,6 +15,8 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import os
+import socket
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -25,6 +27,7 @@ from typing import Any, TypeVar
 
 import sqlite_utils
 
+from linkspider.common.domains import registrable_domain
 from linkspider.common.redact import redact
 from linkspider.items import Discovery, DiscoveryItem, FrontierItem, PageItem, QueryItem
 
@@ -111,9 +114,13 @@ SCHEMA: dict[str, tuple[dict[str, type], str, dict[str, Any]]] = {
     "do_not_contact": ({
         "id": str, "value": str, "niche": str, "note": str, "added": str,
     }, "id", {}),
+    # One row per crawl (or nightly): `outcome` is running, then finished / interrupted / failed, and
+    # `reason` says why (Scrapy's finish reason and what it means). `pid` and `host` let the next run
+    # tell a run that is still going from one that was killed; `heartbeat` is its last batch written.
     "runs": ({
         "id": int, "spider": str, "niche": str, "args": str, "started": str,
         "finished": str, "outcome": str, "stats": str,
+        "reason": str, "job": str, "pid": int, "host": str, "heartbeat": str,
     }, "id", {}),
     # Links the user has (won, bought, placed): one row per linking page -> target URL on the
     # user's site, watched by `linkspider monitor`. `status` and `last_checked` repeat the newest
@@ -137,6 +144,8 @@ SCHEMA: dict[str, tuple[dict[str, type], str, dict[str, Any]]] = {
         "id": str, "domain": str, "page_url": str, "target_url": str, "target_domain": str,
         "anchor": str, "rel": str, "source": str, "lost": int, "first_seen": str, "last_seen": str,
     }, "id", {}),
+    # What the database is for: key "purpose" = "demo" marks the database `make demo` writes.
+    "meta": ({"key": str, "value": str}, "key", {}),
 }
 INDEXES = [("pages", ["domain"]), ("contacts", ["domain"]), ("signals", ["domain"]),
            ("discoveries", ["domain"]), ("discoveries", ["niche"]), ("competitor_links", ["domain"]),
@@ -197,6 +206,29 @@ class _Database(sqlite_utils.Database):
         return self.conn.cursor()
 
 
+RUN_OUTCOMES = ("finished", "interrupted", "failed")
+# Scrapy's finish reasons (and linkspider's) in words, for `runs.reason`.
+_REASONS = {
+    "shutdown": "stopped by SIGINT or SIGTERM",
+    "cancelled": "stopped before it finished",
+    "closespider_timeout": "CLOSESPIDER_TIMEOUT reached",
+    "closespider_pagecount": "CLOSESPIDER_PAGECOUNT reached",
+    "closespider_itemcount": "CLOSESPIDER_ITEMCOUNT reached",
+    "closespider_errorcount": "CLOSESPIDER_ERRORCOUNT reached",
+    "store_error": "the database could not be written",
+}
+
+
+def run_outcome(reason: str) -> str:
+    """finished / interrupted / failed for a finish reason: stopped on purpose (a signal, a CLOSESPIDER_*
+    limit, a kill) is interrupted - a job resumes it; anything else that is not "finished" failed."""
+    if reason in RUN_OUTCOMES:
+        return reason
+    if reason in ("shutdown", "cancelled", "killed") or reason.startswith("closespider_"):
+        return "interrupted"
+    return "failed"
+
+
 def now_iso() -> str:
     """UTC, always with milliseconds: timestamps compare as strings, and a digest's
     "since" must tell apart rows written in the same second before and after it."""
@@ -240,6 +272,46 @@ def _explain(path: Path, exc: sqlite3.Error) -> str:
     return f"database {path}: {text}"
 
 
+def demo_conflict(path: str | Path, demo: bool) -> str:
+    """Why a crawl (``demo``: one of ``make demo``'s) may not write the database at ``path``; "" when it may.
+
+    The demo's made-up sites must never mix with real prospects: a real crawl refuses the database the
+    demo marked as its own (or the one an older demo wrote, output/linkspider.db beside its marker file
+    ``.demo-database``), and the demo refuses a database that holds sites of another crawl.
+    """
+    path = Path(path)
+    if not path.is_file():
+        return ""
+    try:
+        with Store(path, reading=True) as store:
+            marked = store.meta("purpose") == "demo"
+            sites = store.db["sites"].count
+    except StoreError:
+        return ""  # the crawl itself says what is wrong with it
+    marked = marked or (path.name == "linkspider.db" and (path.parent / ".demo-database").is_file())
+    if demo and not marked and sites:
+        return (f"{path} holds {sites} sites that are not the demo's; the demo writes only a database "
+                "of its own: move that one away, or give the demo another folder")
+    if not demo and marked:
+        return (f"{path} is the database of `make demo` (made-up sites of the offline demo web); a real crawl "
+                f"does not write into it. Start clean: delete {path} (and {path.name}-wal, {path.name}-shm "
+                "beside it), or crawl into another database with -s LINKSPIDER_DB=PATH")
+    return ""
+
+
+@dataclass
+class ProspectScope:
+    """Which sites are prospects at all (what export, report and the digest hold unless ``--all``).
+
+    Not a prospect: a site that never answered (no page fetched with a 2xx), one whose relevance is
+    below its niche's threshold (the export's niche, else the site's), and a niche's own competitors.
+    """
+
+    min_relevance: float = 0.0  # for niches not in ``thresholds``
+    thresholds: dict[str, float] = field(default_factory=dict)  # niche -> its min_relevance
+    competitors: dict[str, list[str]] = field(default_factory=dict)  # niche -> its competitors' domains
+
+
 @dataclass
 class ProspectFilter:
     """What ``linkspider export`` and ``report`` select."""
@@ -257,6 +329,31 @@ class ProspectFilter:
     # Sites that already link to the user (a placed link not lost, an own backlink) are not prospects.
     exclude_linking: bool = True
     limit: int | None = None
+    scope: ProspectScope | None = None  # None: every site, prospect or not
+
+
+# A site belongs to a niche when it was first found for it or found for it since.
+_IN_NICHE = "(s.niche = {n} OR EXISTS (SELECT 1 FROM discoveries d WHERE d.domain = s.domain AND d.niche = {n}))"
+
+
+def _scope_sql(scope: ProspectScope, niche: str | None) -> dict[str, tuple[str, list[Any]]]:
+    """The three tests of a prospect as SQL over ``sites s`` (true: passes): answered, not a competitor, relevant."""
+    if niche:
+        rivals = scope.competitors.get(niche, [])
+        competitor = (f"s.domain NOT IN ({','.join('?' * len(rivals))})", list(rivals)) if rivals else ("1 = 1", [])
+        relevant = ("coalesce(s.relevance, 0) >= ?", [scope.thresholds.get(niche, scope.min_relevance)])
+    else:
+        parts, args = [], []
+        for name, rivals in scope.competitors.items():
+            if rivals:
+                parts.append(f"NOT (s.domain IN ({','.join('?' * len(rivals))}) AND {_IN_NICHE.format(n='?')})")
+                args += [*rivals, name, name]
+        competitor = (" AND ".join(parts) or "1 = 1", args)
+        cases = "".join(" WHEN ? THEN ?" for _ in scope.thresholds)
+        relevant = (f"coalesce(s.relevance, 0) >= CASE s.niche{cases} ELSE ? END" if cases
+                    else "coalesce(s.relevance, 0) >= ?",
+                    [x for item in scope.thresholds.items() for x in item] + [scope.min_relevance])
+    return {"answered": ("coalesce(s.pages_crawled, 0) > 0", []), "competitor": competitor, "relevant": relevant}
 
 
 def _reported(method: Callable[..., T]) -> Callable[..., T]:
@@ -280,6 +377,7 @@ class Store:
     def __init__(self, path: str | Path, *, timeout: float = 30.0, reading: bool = False) -> None:
         self.path = Path(path)
         self.read_only = False
+        self.run_id: int | None = None  # the run this Store's batches belong to (start_run), for its heartbeat
         # A reading command on a file it may not write: read-only, or immutable
         # when not even the WAL index beside it can be created (read-only folder).
         modes = ("", "mode=ro", "immutable=1") if reading else ("",)
@@ -479,6 +577,8 @@ class Store:
                                f"({','.join('?' * len(touched))})", touched)
                 if job:  # last: a request is done only once what it produced is stored
                     self._write_frontier(job, frontier, ts)
+                if self.run_id is not None:
+                    db.execute("UPDATE runs SET heartbeat = ? WHERE id = ?", [ts, self.run_id])
         except sqlite3.Error as exc:
             raise StoreError(_explain(self.path, exc)) from exc
         return len(items)
@@ -737,33 +837,68 @@ class Store:
         return {r["domain"] for r in self.db.query(
             "SELECT domain FROM sites WHERE authority_source = ? AND authority_date >= ?", [source, date])}
 
-    def start_run(self, spider: str, niche: str, args: dict[str, Any]) -> int:
+    def start_run(self, spider: str, niche: str, args: dict[str, Any], job: str = "", started: str = "") -> int:
+        """A new run row, ``running``, with this process's id and host (so a later run can tell whether it
+        still runs). Batches this Store writes from now on update its ``heartbeat``."""
         try:
             with self.db.conn:
                 table = self.db["runs"]
                 table.insert({"spider": spider, "niche": niche, "args": redact(json.dumps(args, sort_keys=True)),
-                              "started": now_iso(), "outcome": "running"})
-                return int(table.last_pk)
+                              "started": started or now_iso(), "outcome": "running", "job": job,
+                              "pid": os.getpid(), "host": socket.gethostname()})
+                self.run_id = int(table.last_pk)
+                return self.run_id
         except sqlite3.Error as exc:
             raise StoreError(_explain(self.path, exc)) from exc
 
-    def finish_run(self, run_id: int, outcome: str, stats: dict[str, Any]) -> None:
+    def finish_run(self, run_id: int, reason: str, stats: dict[str, Any] | None = None, *, detail: str = "",
+                   finished: str = "") -> None:
+        """End a run: ``reason`` is a finish reason (``finished``, ``shutdown``, ``store_error``,
+        ``closespider_timeout``...) or an outcome; ``detail`` what happened, in words."""
+        gloss = detail or _REASONS.get(reason, "")
+        row: dict[str, Any] = {"finished": finished or now_iso(), "outcome": run_outcome(reason),
+                               "reason": redact(f"{reason}: {gloss}" if gloss else reason)}
+        if stats is not None:
+            row["stats"] = redact(json.dumps(stats, sort_keys=True, default=str))
         try:
             with self.db.conn:
-                self.db["runs"].update(run_id, {
-                    "finished": now_iso(), "outcome": outcome,
-                    "stats": redact(json.dumps(stats, sort_keys=True, default=str)),
-                })
+                self.db["runs"].update(run_id, row)
         except sqlite3.Error as exc:
             raise StoreError(_explain(self.path, exc)) from exc
+        if run_id == self.run_id:
+            self.run_id = None
+
+    @_reported
+    def running_runs(self) -> list[dict[str, Any]]:
+        """Rows still ``running``: runs going on now, or killed before they could say how they ended."""
+        return list(self.db.query("SELECT id, spider, niche, job, started, heartbeat, pid, host FROM runs "
+                                  "WHERE outcome = 'running' ORDER BY id"))
+
+    @_reported
+    def run_outcome(self, run_id: int) -> str | None:
+        """The run's outcome (``running`` until it ends); None when there is no such run."""
+        rows = list(self.db.query("SELECT outcome FROM runs WHERE id = ?", [run_id]))
+        return rows[0]["outcome"] if rows else None
+
+    @_reported
+    def meta(self, key: str) -> str | None:
+        rows = list(self.db.query("SELECT value FROM meta WHERE key = ?", [key]))
+        return rows[0]["value"] if rows else None
+
+    @_reported
+    def set_meta(self, key: str, value: str) -> None:
+        with self.db.conn:
+            self.db["meta"].upsert({"key": key, "value": value}, pk="key")
 
     # ------------------------------------------------------------ reads
     def site_facts(self, domains: Iterable[str]) -> Iterator[dict[str, Any]]:
-        """Per site: its row plus its contacts and signals, for scoring."""
+        """Per site: its row plus its contacts and signals, for scoring (do-not-contact emails left out:
+        they earn no points and appear in no ``why``)."""
+        dnc = self._do_not_contact_map()
         for domain in domains:
             try:
                 site = self._site(domain)
-                facts = None if site is None else self._with_children(site)
+                facts = None if site is None else self._with_children(site, dnc)
             except sqlite3.Error as exc:
                 raise StoreError(_explain(self.path, exc)) from exc
             if facts is not None:
@@ -786,7 +921,9 @@ class Store:
         rows = list(self.db.query("SELECT * FROM sites WHERE domain = ?", [domain]))
         return rows[0] if rows else None
 
-    def _with_children(self, site: dict[str, Any]) -> dict[str, Any]:
+    def _with_children(self, site: dict[str, Any], dnc: dict[str, set[str]] | None = None) -> dict[str, Any]:
+        """The site with its contacts, signals, discoveries, pages and competitor links; with ``dnc``
+        (``_do_not_contact_map``) without the contacts on the do-not-contact list."""
         domain = site["domain"]
         site = dict(site)
         site["contacts"] = list(self.db.query(
@@ -807,15 +944,20 @@ class Store:
             "SELECT page_url, target_url, 'placed' AS source, status FROM placed_links WHERE site = ? "
             "UNION ALL SELECT page_url, target_url, source, CASE lost WHEN 0 THEN 'live' ELSE 'lost' END "
             "FROM own_backlinks WHERE domain = ? ORDER BY page_url", [domain, domain]))
+        if dnc:
+            # A niche's entries hold for every site found for that niche; an email is blocked by
+            # itself or by its domain.
+            blocked = set().union(*(dnc.get(n, ()) for n in {"", site.get("niche") or "",
+                                                              *(d["niche"] for d in site["discoveries"])}))
+            site["contacts"] = [c for c in site["contacts"] if c["value"] not in blocked
+                                and registrable_domain(c["value"].rpartition("@")[2]) not in blocked]
         return site
 
-    def prospects(self, flt: ProspectFilter | None = None) -> list[dict[str, Any]]:
-        """Sites with their contacts and signals, best score first."""
-        flt = flt or ProspectFilter()
+    def _where(self, flt: ProspectFilter) -> tuple[list[str], list[Any]]:
+        """``flt`` as SQL conditions over ``sites s``, its scope left out (see ``_scope_sql``)."""
         where, args = ["1 = 1"], []
         if flt.niche:
-            where.append("(s.niche = ? OR EXISTS (SELECT 1 FROM discoveries d "
-                         "WHERE d.domain = s.domain AND d.niche = ?))")
+            where.append(_IN_NICHE.format(n="?"))
             args += [flt.niche, flt.niche]
         if flt.min_score is not None:
             where.append("s.score >= ?")
@@ -835,9 +977,9 @@ class Store:
             where.append(f"s.status NOT IN ({','.join('?' * len(flt.exclude_statuses))})")
             args += flt.exclude_statuses
         if flt.exclude_do_not_contact:
+            # Global entries, and a niche's entries for every site found for that niche, whatever the filter.
             where.append("NOT EXISTS (SELECT 1 FROM do_not_contact n WHERE n.value = s.domain "
-                         "AND (n.niche = '' OR n.niche = ?))")
-            args.append(flt.niche or "")
+                         f"AND (n.niche = '' OR {_IN_NICHE.format(n='n.niche')}))")
         if flt.exclude_linking:
             where.append(f"NOT EXISTS (SELECT 1 FROM placed_links l WHERE l.site = s.domain AND l.status IN "
                          f"({','.join('?' * len(LINKING_STATUSES))})) AND NOT EXISTS (SELECT 1 FROM own_backlinks o "
@@ -854,19 +996,40 @@ class Store:
                          "AND NOT EXISTS (SELECT 1 FROM signals h WHERE h.domain = g.domain AND h.kind = g.kind "
                          "AND h.first_seen < ?))")
             args += [flt.changed_since] * 3
+        return where, args
+
+    def prospects(self, flt: ProspectFilter | None = None) -> list[dict[str, Any]]:
+        """Sites with their contacts and signals, best score first."""
+        flt = flt or ProspectFilter()
+        where, args = self._where(flt)
+        if flt.scope is not None:
+            for condition, more in _scope_sql(flt.scope, flt.niche).values():
+                where.append(condition)
+                args += more
         sql = (f"SELECT s.* FROM sites s WHERE {' AND '.join(where)} "
                "ORDER BY s.score DESC, s.pages_crawled DESC, s.domain")
         if flt.limit:
             sql += f" LIMIT {int(flt.limit)}"
         try:
-            sites = [self._with_children(row) for row in self.db.query(sql, args)]
-            if flt.exclude_do_not_contact:
-                blocked = self.do_not_contact_values(flt.niche or "")
-                for site in sites:
-                    site["contacts"] = [c for c in site["contacts"] if c["value"] not in blocked]
-            return sites
+            dnc = self._do_not_contact_map() if flt.exclude_do_not_contact else None
+            return [self._with_children(row, dnc) for row in self.db.query(sql, args)]
         except sqlite3.Error as exc:
             raise StoreError(_explain(self.path, exc)) from exc
+
+    @_reported
+    def left_out(self, flt: ProspectFilter) -> dict[str, int]:
+        """How many sites ``flt`` selects that its scope leaves out, by the first test each fails:
+        ``never_answered``, ``competitors``, ``off_niche`` (below the relevance threshold)."""
+        if flt.scope is None:
+            return {"never_answered": 0, "competitors": 0, "off_niche": 0}
+        where, args = self._where(flt)
+        tests = _scope_sql(flt.scope, flt.niche)
+        (answered, a1), (rival, a2), (relevant, a3) = tests["answered"], tests["competitor"], tests["relevant"]
+        sql = (f"SELECT coalesce(sum(NOT ({answered})), 0) AS never_answered, "
+               f"coalesce(sum(({answered}) AND NOT ({rival})), 0) AS competitors, "
+               f"coalesce(sum(({answered}) AND ({rival}) AND NOT ({relevant})), 0) AS off_niche "
+               f"FROM sites s WHERE {' AND '.join(where)}")
+        return dict(next(self.db.query(sql, [*a1, *a1, *a2, *a1, *a2, *a3, *args])))
 
     # ------------------------------------------------------------ do not contact
     @_reported
@@ -893,10 +1056,23 @@ class Store:
     def do_not_contact(self) -> list[dict[str, Any]]:
         return list(self.db.query("SELECT value, niche, note, added FROM do_not_contact ORDER BY niche, value"))
 
+    def _do_not_contact_map(self) -> dict[str, set[str]]:
+        """niche ("" = every niche) -> the domains and emails on its do-not-contact list."""
+        out: dict[str, set[str]] = {}
+        for row in self.db.query("SELECT niche, value FROM do_not_contact"):
+            out.setdefault(row["niche"], set()).add(row["value"])
+        return out
+
     @_reported
-    def do_not_contact_values(self, niche: str = "") -> set[str]:
-        return {r["value"] for r in self.db.query(
-            "SELECT value FROM do_not_contact WHERE niche = '' OR niche = ?", [niche])}
+    def domains_with_contacts(self, values: Iterable[str]) -> list[str]:
+        """Sites where one of these emails, or an email at one of these domains, was found."""
+        values = list(values)
+        if not values:
+            return []
+        marks = ",".join("?" * len(values))
+        return [r["domain"] for r in self.db.query(
+            f"SELECT DISTINCT domain FROM contacts WHERE kind = 'email' AND (value IN ({marks}) "
+            f"OR substr(value, instr(value, '@') + 1) IN ({marks}))", values * 2)]
 
     @_reported
     def last_finished(self, spider: str) -> str | None:

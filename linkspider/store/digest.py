@@ -3,21 +3,26 @@
 *New*: sites first seen since then. *Changed*: sites known before that gained
 a reason to pitch since (a new write-for-us page, a new roundup, a resources
 page). Contacted and blocked sites, the do-not-contact list and sites that
-already link to you are left out, as in ``linkspider export``. *Your links*:
-what ``linkspider monitor`` found changed on the pages of your placed links
-since then (lost, nofollow, anchor, redirected, noindexed, gone, recovered...).
+already link to you or are no prospects (never answered, off-niche, a
+competitor) are left out, as in ``linkspider export``. *Your links*: what
+``linkspider monitor`` found changed on the pages of your placed links since
+then (lost, nofollow, anchor, redirected, noindexed, gone, recovered...).
 Written as Markdown (to read) and CSV (the prospects, to load into a
-spreadsheet) under ``output/digests/``, with a one-screen summary.
+spreadsheet) under ``output/digests/``, one pair per nightly run and never
+overwritten, the newest also as ``latest.md`` / ``latest.csv``; with a
+one-screen summary.
 """
 
 from __future__ import annotations
 
+import shutil
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from linkspider.store.database import ProspectFilter, Store
+from linkspider.store.database import ProspectFilter, ProspectScope, Store
 from linkspider.store.export import COLUMNS, prospect_row, write_rows
 
 EXCLUDED_STATUSES = ["contacted", "blocked"]
@@ -39,10 +44,10 @@ class Digest:
         return sum(len(rows) for rows in self.changed.values())
 
 
-def build_digest(store: Store, since: str, niches: list[str]) -> Digest:
+def build_digest(store: Store, since: str, niches: list[str], scope: ProspectScope | None = None) -> Digest:
     digest = Digest(since=since)
     for niche in niches:
-        base = {"niche": niche, "exclude_statuses": EXCLUDED_STATUSES}
+        base = {"niche": niche, "exclude_statuses": EXCLUDED_STATUSES, "scope": scope}
         digest.new[niche] = [prospect_row(s) for s in store.prospects(ProspectFilter(new_since=since, **base))]
         # Before any digest there is no "before": nothing can have changed.
         digest.changed[niche] = [prospect_row(s) for s in
@@ -69,8 +74,20 @@ def summary(digest: Digest, top: int = 5) -> str:
     return "\n".join(lines)
 
 
+def digest_name(folder: Path, when: datetime | None = None) -> str:
+    """``<date>-<HHMM>`` of the night (local time); ``-2``, ``-3``... when that name is taken: a second
+    nightly in the same minute never overwrites the first one's digest."""
+    base = (when or datetime.now()).strftime("%Y-%m-%d-%H%M")
+    name, number = base, 1
+    while (folder / f"{name}.md").exists() or (folder / f"{name}.csv").exists():
+        number += 1
+        name = f"{base}-{number}"
+    return name
+
+
 def write_digest(digest: Digest, folder: Path, name: str) -> tuple[Path, Path]:
-    """``<name>.md`` and ``<name>.csv`` in ``folder``; returns both paths."""
+    """``<name>.md`` and ``<name>.csv`` in ``folder``, copied to ``latest.md`` and ``latest.csv``;
+    returns the two named ones."""
     folder.mkdir(parents=True, exist_ok=True)
     md, csv_path = folder / f"{name}.md", folder / f"{name}.csv"
     out = [f"# linkspider digest {name}", "",
@@ -97,6 +114,8 @@ def write_digest(digest: Digest, folder: Path, name: str) -> tuple[Path, Path]:
     md.write_text("\n".join(out), encoding="utf-8")
     with csv_path.open("w", encoding="utf-8", newline="") as fh:
         write_rows(rows, "csv", fh, columns=["change", *COLUMNS])
+    for path in (md, csv_path):
+        shutil.copyfile(path, folder / f"latest{path.suffix}")
     return md, csv_path
 
 

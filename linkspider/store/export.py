@@ -1,4 +1,4 @@
-"""Turn stored prospects into export rows and write them as CSV, JSON Lines or JSON.
+"""Turn stored prospects into export rows and write them as CSV, JSON Lines, JSON or a seed list.
 
 One row per site: who to write to first (best emails, contact page, form),
 why it is a prospect (signals with their URLs, score and its why) and how it
@@ -11,9 +11,12 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable
+from pathlib import Path
 from typing import IO, Any
 
+from linkspider.discover.niches import NicheError, load_niche
 from linkspider.score.prospect import best_emails
+from linkspider.store.database import ProspectScope
 
 COLUMNS = [
     "domain", "niche", "score", "authority", "authority_source", "why", "status", "title", "home_url", "emails",
@@ -26,7 +29,8 @@ LINK_COLUMNS = [
     "noindex", "canonical", "js_only", "error", "last_checked", "checks", "last_changes", "added", "source", "note",
 ]
 
-FORMATS = ("csv", "jsonl", "json")
+ROW_FORMATS = ("csv", "jsonl", "json")
+FORMATS = (*ROW_FORMATS, "domains")  # domains: one site a line, a seed list (prospects only)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -85,6 +89,21 @@ def link_row(link: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def prospect_scope(niches: Iterable[str], seeds_dir: str | Path, min_relevance: float) -> ProspectScope:
+    """Which sites are prospects, from the niche profiles in ``seeds_dir``: each niche's relevance
+    threshold (its profile's ``min_relevance``, else ``min_relevance``, the setting PROSPECT_MIN_RELEVANCE)
+    and its competitors. A niche whose profile is gone or broken gets the default and no competitors."""
+    scope = ProspectScope(min_relevance=min_relevance)
+    for niche in niches:
+        try:
+            profile = load_niche(niche, seeds_dir)
+        except NicheError:
+            continue
+        scope.thresholds[niche] = min_relevance if profile.min_relevance is None else profile.min_relevance
+        scope.competitors[niche] = profile.competitors
+    return scope
+
+
 def defuse(cell: str) -> str:
     """Prefix a quote so a spreadsheet shows ``=HYPERLINK(...)`` as text, not a formula."""
     return "'" + cell if cell.startswith(_FORMULA_START) else cell
@@ -115,6 +134,10 @@ def write_rows(rows: Iterable[dict[str, Any]], fmt: str, out: IO[str], columns: 
         json.dump(rows, out, ensure_ascii=False, indent=2)
         out.write("\n")
         count = len(rows)
+    elif fmt == "domains":
+        for row in rows:
+            out.write(f"{row['domain']}\n")
+            count += 1
     else:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     return count

@@ -10,21 +10,17 @@ LINKSPIDER_JOB, SCORE_WEIGHTS, LINKSPIDER_TODAY.
 
 from __future__ import annotations
 
-import contextlib
-import json
 import logging
-import os
-import tempfile
 import time
-from dataclasses import asdict
-from pathlib import Path
 from typing import Any
 
+from scrapy import signals
 from scrapy.utils.defer import deferred_from_coro
 
 from linkspider.items import DiscoveryItem, FrontierItem, PageItem, QueryItem
 from linkspider.score.prospect import parse_today
 from linkspider.store.database import Store, StoreError
+from linkspider.store.recovery import recover, save_unsaved
 
 logger = logging.getLogger(__name__)
 
@@ -44,10 +40,12 @@ class StorePipeline:
         self.buffer: list[Any] = []
         self.last_flush = time.monotonic()
         self.run_id: int | None = None
+        self.failure = ""  # the last store error, for the run's reason
         self.closing = False
         self.job = settings.get("LINKSPIDER_JOB") or ""
         self.weights = settings.getdict("SCORE_WEIGHTS")
         self.today = parse_today(settings.get("LINKSPIDER_TODAY"))
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StorePipeline:
@@ -57,10 +55,14 @@ class StorePipeline:
         spider = self.crawler.spider
         try:
             self.store = Store(self.db_path, timeout=self.timeout)
+            # What earlier runs left: pages a store failure kept out, rows of runs that were killed.
+            for message in recover(self.store, self.weights, self.today):
+                logger.warning("%s", message)
             self.run_id = self.store.start_run(spider.name, getattr(spider, "niche", ""),
-                                               _spider_args(spider))
+                                               _spider_args(spider), job=self.job)
         except StoreError as exc:
             # One clear line and a clean stop (exit status 1), not a traceback.
+            self.failure = str(exc)
             logger.error("cannot store this crawl: %s", exc)
             self.stats.inc_value("linkspider/store_errors")
             if self.store is not None:
@@ -90,6 +92,7 @@ class StorePipeline:
             # Keep the batch and stop the crawl: better a short run than lost pages.
             self.buffer = batch + self.buffer
             self.stats.inc_value("linkspider/store_errors")
+            self.failure = str(exc)
             logger.error("could not write %d pages: %s", len(batch), exc)
             if not self.closing:
                 self.closing = True
@@ -99,49 +102,50 @@ class StorePipeline:
             self.last_flush = time.monotonic()
         self.stats.inc_value("linkspider/stored_pages", sum(isinstance(i, PageItem) for i in batch))
 
-    def spill(self) -> None:
-        """Last resort when the database stays unwritable: pages go to a JSON Lines file beside it,
-        or in the temporary folder when the database's folder cannot take it (a full disk).
-        A file that could not be written whole is removed: no empty or half file is left."""
-        name = f"unsaved-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.jsonl"
-        text = "".join(json.dumps(asdict(item), default=str) + "\n" for item in self.buffer)
-        problems = []
-        for folder in dict.fromkeys([Path(self.db_path).parent, Path(tempfile.gettempdir())]):
-            path = folder / name
-            try:
-                path.write_text(text, encoding="utf-8")
-            except OSError as exc:
-                problems.append(f"{folder}: {exc.strerror or exc}")
-                with contextlib.suppress(OSError):
-                    path.unlink(missing_ok=True)
-                continue
-            logger.error("%d pages could not be written to %s; they are saved in %s",
-                         len(self.buffer), self.db_path, path)
-            self.buffer = []
-            return
-        logger.error("could not save %d pages anywhere (%s)", len(self.buffer), "; ".join(problems))
+    def spill(self, reason: str) -> None:
+        """Last resort when the database stays unwritable: the unwritten items and how this run ended go to
+        unsaved-*.jsonl (linkspider/store/recovery.py), which the next crawl or `linkspider recover` imports."""
+        spider = self.crawler.spider
+        stats = self.stats.get_stats()
+        started = stats.get("start_time")
+        run = {"run": self.run_id, "spider": spider.name, "niche": getattr(spider, "niche", ""), "job": self.job,
+               "args": _spider_args(spider), "started": started.isoformat(timespec="milliseconds") if started else "",
+               "reason": reason, "detail": self.failure, "stats": stats}
+        self.buffer = save_unsaved(self.buffer, self.db_path, run)
 
     def close_spider(self) -> None:
-        if self.store is None:
-            if self.buffer:
-                self.spill()
-            return
-        self.flush()
-        if self.buffer:
-            self.spill()
-        failed = bool(self.stats.get_value("linkspider/store_errors"))
-        reason = self.stats.get_value("finish_reason") or "finished"
-        if failed and reason == "finished":
+        if self.store is not None:
+            self.flush()  # the run's end is recorded once Scrapy says why it closed (spider_closed)
+
+    def spider_closed(self, reason: str) -> None:
+        """Record how the run ended - Scrapy tells the reason (shutdown on SIGINT/SIGTERM, a CLOSESPIDER_*
+        limit, finished) only after the pipelines closed - and close the store."""
+        if reason == "finished" and (self.buffer or self.stats.get_value("linkspider/store_errors")):
             reason = "store_error"  # the run row must not say finished when pages did not land
             self.stats.set_value("finish_reason", reason)
-        if self.job and reason == "finished":
-            self.store.clear_frontier(self.job)  # done: the next run of this job starts afresh
+        if self.buffer:  # the pages first, with how the run ended: the database may stay locked
+            self.spill(reason)
+            if self.store is not None:
+                self.end_run(reason)
+        elif self.store is not None and not self.end_run(reason) and self.run_id is not None:
+            self.spill(reason)  # only how the run ended
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+    def end_run(self, reason: str) -> bool:
+        """Close this run's row (and a finished job's checkpoint: the next run starts afresh); False when
+        the database refused, and how the run ended must be saved with the unwritten pages."""
+        assert self.store is not None
         try:
+            if self.job and reason == "finished":
+                self.store.clear_frontier(self.job)
             if self.run_id is not None:
-                self.store.finish_run(self.run_id, str(reason), self.stats.get_stats())
-        except Exception as exc:  # the pages are stored; a missing run row is not worth a crash
-            logger.warning("could not record the run: %s", exc)
-        self.store.close()
+                self.store.finish_run(self.run_id, reason, self.stats.get_stats(), detail=self.failure)
+        except StoreError as exc:
+            logger.warning("could not record how this run ended: %s", exc)
+            return False
+        return True
 
 
 def _spider_args(spider: Any) -> dict[str, Any]:

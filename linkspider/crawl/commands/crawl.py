@@ -71,10 +71,14 @@ class Command(ScrapyCrawl):
             from linkspider.common.queue import redis_problem
 
             problem = redis_problem(self.settings["REDIS_URL"])
-            if problem:
-                logger.error("%s", problem)
-                self.exitcode = 1
-                return
+        else:  # a distributed worker writes no database; this crawl must not write the demo's
+            from linkspider.store.database import demo_conflict
+
+            problem = demo_conflict(self.settings.get("LINKSPIDER_DB"), self.settings.getbool("LINKSPIDER_DEMO"))
+        if problem:
+            logger.error("%s", problem)
+            self.exitcode = 1
+            return
         super().run(args, opts)
         crawlers = getattr(self, "_crawlers", [])
         reasons = {c.stats.get_value("finish_reason") for c in crawlers}
