@@ -28,4 +28,4 @@ def test_quality_benchmark_smoke() -> None:
 
 def test_speed_benchmark_smoke() -> None:
     out = run("benchmarks/extraction_speed.py", "--quick")
-    assert "extract_page median:" in out and "p95" in out
+    assert "page stage median:" in out and "p95" in out

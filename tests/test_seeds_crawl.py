@@ -137,7 +137,10 @@ def test_robots_txt_outcomes_of_the_planted_sites(first_crawl: CrawlResult, fake
     # thread of the busy test process gets to it, so one gap can look short; the span cannot.
     gaps = [b - a for a, b in zip(times, times[1:])]
     assert len(times) >= 4 and sum(gaps) >= 0.9 * slow["crawl_delay"] * len(gaps), times
-    assert min(gaps) >= 0.5 * slow["crawl_delay"], gaps
+    # A request logged late makes its gap long and the next one short (1.01 s then 0.02 s on a loaded
+    # machine); unpaced requests would make most gaps short.
+    short = [g for g in gaps if g < 0.5 * slow["crawl_delay"]]
+    assert len(short) <= 1, gaps
 
 
 def test_blocklisted_platforms_never_appear(first_crawl: CrawlResult, manifest: dict[str, Any],
