@@ -52,6 +52,7 @@ def test_main_content_found_on_real_layouts(html: str) -> None:
     assert "Footer:" not in p.main_text
     facts = extract_page(html, "https://trail-blog.com/write-for-us/")
     assert facts["words"] > 10
+    assert facts["is_write_for_us"] is True
 
 
 def test_chrome_is_still_left_out() -> None:
