@@ -57,13 +57,15 @@ _WFU_INVITATION_NAMES = (
     r"\bguest\s+(?:post(?:s|ing)?|blog(?:ging)?|articles?|authors?|contributors?|bloggers?|writers?)\s+"
     r"(?:guidelines|policy|policies|wanted|rules|welcome|opportunities)\b|\bguest\s+post(?:s|ing)?\s+(?:with|for)\s+us\b|"
     r"\b(?:submit|send|pitch)\s+(?:us\s+)?(?:a|an|your)\s+(?:guest\s+)?(?:post|article|story|pitch|idea|blog\s+post)\b|"
-    r"\b(?:contributor|writer|writers)\s+guidelines\b|\bcontribute\s+to\s+(?:our|the)\s+(?:blog|site|magazine)\b|"
+    r"\b(?:contributor|writer|writers|pitch(?:ing)?)\s+guidelines\b|\bcontribute\s+to\s+(?:our|the)\s+(?:blog|site|magazine)\b|"
+    r"\bwrite\s+for\s+(?:the|our)\s+(?:blog|site|website|magazine|newsletter)\b|"
     r"\bbecome\s+an?\s+(?:contributor|guest\s+(?:author|blogger|writer|contributor)|author|writer)\b|"
     r"\b(?:we\s*(?:'re|\s+are)\s+)?accepting\s+guest\s+(?:posts|articles|contributions)\b|"
     r"\b(?:contributors|writers|guest\s+writers|guest\s+authors)\s+wanted\b|\bcall\s+for\s+(?:contributors|writers|pitches)\b|"
     r"\bpitch\s+us\b|"
     # German
     r"\bschreib(?:e|en\s+sie)?\s+f(?:ü|ue)r\s+uns\b|\bautor(?:in)?\s+werden\b|\bgastautor(?:in)?\s+werden\b|\bbeitrag\s+einreichen\b|"
+    r"\bgast(?:beitrag|artikel)\s+(?:schreiben|einreichen|ver(?:ö|oe)ffentlichen)\b|"
     # Spanish
     r"\bescrib(?:e|ir|a)\s+(?:para|con)\s+nosotros\b|\bcolabora(?:r)?\s+con\s+nosotros\b|\benv[ií]a(?:nos)?\s+tu\s+art[ií]culo\b|"
     r"\bpublica\s+(?:tu\s+art[ií]culo|con\s+nosotros)\b|\bgu[ií]a\s+para\s+colaboradores\b|"
@@ -82,7 +84,7 @@ _WFU_AMBIGUOUS_NAMES = (
     r"^contribute(?:\s+(?:to|an?\s+article|a\s+post|with\s+us|\w+))?$|"
     r"\bgastbeitr(?:ag|äge|aege)\b|\bgastartikel\b|\bgastautor(?:in|en|innen)?\b|\bgastbloggen\b|"
     r"^colabora(?:r|ciones)?$|\bart[ií]culos?\s+invitados?\b|\b(?:posts?|entradas?)\s+invitad[oa]s?\b|\bautor(?:es)?\s+invitados?\b|"
-    r"\barticles?\s+invit[ée]s?\b|\bauteurs?\s+invit[ée]s?\b"
+    r"\barticles?\s+invit[ée]s?\b|\bauteurs?\s+invit[ée]s?\b|^(?:submissions?|submit|mitmachen|contribuer|colaboradores)$"
 )
 _WFU_INVITATION = re.compile(_WFU_INVITATION_NAMES, re.I)
 _WFU_NAME = re.compile(_WFU_INVITATION_NAMES + "|" + _WFU_AMBIGUOUS_NAMES, re.I)
@@ -90,7 +92,8 @@ _COLON = re.compile(r"(?<=\w):\s+")
 #: Words of a page name besides the invitation itself ("Write for Us" + "Blog", "Guest Post With Us" + "$10").
 _INVITATION_EXTRA_WORDS = 3
 _WFU_INVITATION_SLUGS = (
-    r"write-for-us|writeforus|write-for-[\w-]+|write-with-us|guest-post(?:s|ing)?-(?:guidelines|policy)|"
+    r"write-for-us|writeforus|write-for-[\w-]+|write-with-us|guest-post(?:s|ing)?-(?:guidelines|policy)|pitch-us|pitch-guidelines|"
+    r"gast(?:beitrag|artikel)-(?:schreiben|einreichen)|"
     r"guest-blog(?:ging)?-guidelines|become-a-(?:contributor|writer|guest-author)|submit(?:-a)?(?:-guest)?-(?:post|article|story)|"
     r"contributor-guidelines|writers?-guidelines|schreib(?:en)?-(?:sie-)?fuer-uns|schreibe-fuer-uns|gastautor-werden|"
     r"autor-werden|escribe-(?:para|con)-nosotros|escribir-para-nosotros|colabora-con-nosotros|ecrire-pour-nous|"
@@ -98,7 +101,8 @@ _WFU_INVITATION_SLUGS = (
 )
 _WFU_AMBIGUOUS_SLUGS = (
     r"guest-post(?:s|ing)?|guest-blog(?:ging)?|guest-authors?|contribute|contributors?|submissions?|submission-guidelines|"
-    r"gastbeitra(?:g|ege)|gastartikel|gastautor|colabora(?:r)?|colaboradores|articulos?-invitados?|articles?-invites?"
+    r"gastbeitra(?:g|ege)|gastartikel|gastautor|colabora(?:r)?|colaboradores|articulos?-invitados?|articles?-invites?|"
+    r"guest-posting|guest-blogging|write|writers|pitch|mitmachen|contribuer"
 )
 _WFU_INVITATION_SLUG = re.compile(rf"^(?:{_WFU_INVITATION_SLUGS})(?:\.html?|\.php)?$", re.I)
 _WFU_SLUG = re.compile(rf"^(?:{_WFU_INVITATION_SLUGS}|{_WFU_AMBIGUOUS_SLUGS})(?:\.html?|\.php)?$", re.I)
@@ -111,6 +115,10 @@ _WFU_CUES = _compiled({
     "author bio": r"\b(?:author|short)\s+bio\b|\bbio\b|\bautorenbox\b|\bautorenprofil\b|\bbiograf[ií]a\b|\bbiographie\b",
     "links policy": r"\bdo-?follow\b|\bno-?follow\b|\bbacklinks?\b|\blinks?\s+(?:back\s+)?to\s+your\b|\bone\s+link\b|\bself-promotional\b|\benlaces?\b|\blien(?:s)?\s+vers\b",
     "topics": r"\btopics?\s+(?:we|that)\b|\bwe\s+(?:cover|publish|are\s+looking\s+for)\b|\bthemen\b|\btemas\b|\bsujets\b|\bth[ée]matiques\b",
+    # How to send it: samples, the file, the images, the editing ("writing samples", "a Google Doc").
+    "submission format": r"\bwriting\s+samples?\b|\bsamples?\s+of\s+your\s+(?:work|writing)\b|\bgoogle\s+docs?\b|\bmarkdown\b|"
+                         r"\bword\s+(?:document|file)\b|\bfeatured\s+image\b|\bheadshot\b|\bscreenshots?\b|\b(?:we|i)\s+(?:may|reserve\s+the\s+right\s+to)\s+edit\b|"
+                         r"\bplagiari[sz]|\bai-generated\b|\bdeadline\b|\bhonorar\b|\bwe\s+pay\b|\bper\s+word\b",
     # What the contributor gets: a byline, an author page, exposure.
     "benefits": r"\bbyline\b|\bexposure\b|\bget\s+featured\b|\bauthor\s+(?:page|profile|credit)\b|\bwriter\s+credit\b|\breach\s+(?:our|a\s+wider|new)\s+(?:audience|readers)\b",
     # The reader's own writing ("your article", "share your tips").
@@ -129,9 +137,11 @@ _WFU_VOICES = _compiled({
                   r"|\b(?:we|i)(?:'ll|\s+will)\s+(?:get\s+back|reply|respond|review)\b|\bwe(?:'re|\s+are)\s+(?:always\s+)?(?:looking\s+for|seeking|accepting)\b|\bi(?:'m|\s+am)\s+(?:always\s+)?(?:looking\s+for|accepting)\b"
                   r"|\bsend\s+(?:us\s+)?your\s+(?:pitch|article|draft|idea|post|proposal)|\bour\s+(?:editors?|editorial\s+team)\s+(?:will|reply|replies|review|reads?)\b"
                   r"|\bour\s+guidelines\b|\bwir\s+(?:freuen\s+uns|ver(?:ö|oe)ffentlichen|suchen|nehmen\s+gerne)\b|\baceptamos\b|\bpublicamos\b|\bbuscamos\s+(?:autores|colaboradores|escritores)"
-                  r"|\bnous\s+(?:acceptons|publions|recherchons|cherchons)\b",
+                  r"|\bnous\s+(?:acceptons|publions|recherchons|cherchons)\b"
+                  r"|\bwe(?:'d|\s+would)\s+love\s+to\s+(?:hear|read|see|feature|publish)\b|\bwe(?:'re|\s+are)\s+(?:always\s+)?(?:open|happy|excited|glad)\s+to\b"
+                  r"|\bwe\s+(?:invite|encourage)\s+(?:you|readers|writers|experts|contributors|guest)",
     # The reader invited to write ("want to contribute?"): voice enough for an ambiguous name, not for an h2.
-    "invitation": r"\bwelcomes\s+(?:guest|contribut|submissions|articles|writers|pitches|stories)|\b(?:want|like|wish|interested)\s+(?:to\s+|in\s+)?(?:write|writing|contribut|submit|becom(?:e|ing)\s+an?\s+(?:guest|author|contributor|writer))"
+    "invitation": r"\bwelcomes\s+(?:guest|contribut|submissions|articles|writers|pitches|stories)|\bfeel\s+free\s+to\s+(?:submit|pitch|send)\b|\b(?:want|like|wish|interested)\s+(?:to\s+|in\s+)?(?:write|writing|contribut|submit|becom(?:e|ing)\s+an?\s+(?:guest|author|contributor|writer))"
                   r"|¿\s*quieres\s+(?:participar|colaborar|escribir)|\bm(?:ö|oe)chte(?:st|n)?\s+(?:du|sie)\s+(?:schreiben|mitmachen|beitragen)|\bvous\s+souhaitez\s+(?:contribuer|[ée]crire|publier)",
 })
 
@@ -169,6 +179,7 @@ _SPONSOR_NAME = re.compile(
     r"\badvertising\s+(?:opportunities|rates|options|info(?:rmation)?|packages|enquiries|inquiries|and\s+sponsorships?)\b|"
     r"\bsponsored\s+(?:posts?|content|articles?|reviews?)\b(?!\s+(?:by|from))|\bsponsorships?(?:\s+(?:opportunities|packages|options))?$|"
     r"\bmedia\s*kit\b|\brate\s*card\b|\bpartner\s+with\s+us\b|\bwork\s+with\s+us\b|\bpaid\s+(?:placements?|posts?|guest\s+posts?|reviews?)\b|"
+    r"^sponsor(?:s|ing|\s+us|\s+(?:the|our|this)\s+\w+)?$|\bbecome\s+a\s+sponsor\b|\bsponsor\s+(?:the|our|this)\s+(?:podcast|newsletter|show|blog|site)\b|"
     r"\b(?:buy|book)\s+a\s+(?:sponsored\s+)?(?:post|placement)\b|\bbrand\s+partnerships?\b|"
     r"^werben(?:\s+(?:bei|auf)\s+.+)?$|\bwerbung\s+(?:schalten|buchen)\b|^werbung$|\bmediadaten\b|^kooperationen?$|\bwerbem(?:ö|oe)glichkeiten\b|"
     r"^publicidad$|\ban[uú]nciate(?:\s+con\s+nosotros)?\b|\banunciarse\b|\bart[ií]culos?\s+patrocinados?\b|\bpublicidad\s+en\b|"
@@ -177,6 +188,7 @@ _SPONSOR_NAME = re.compile(
 )
 _SPONSOR_SLUG = re.compile(
     r"^(?:advertise(?:-with-us|-here)?|advertising(?:-rates|-opportunities)?|sponsored-(?:posts?|content|articles?)|sponsorships?|"
+    r"sponsor(?:s|-us|ing)?|become-a-sponsor|"
     r"media-kit|mediakit|rate-card|work-with-us|partner-with-us|paid-(?:posts?|placements?)|werben|werbung|mediadaten|"
     r"kooperationen?|publicidad|anunciate|anunciarse|articulos-patrocinados|publicite|annoncer|annonceurs|partenariats?|"
     r"articles?-sponsorises?)(?:\.html?|\.php)?$",
@@ -211,6 +223,11 @@ _ROUNDUP_NAME = re.compile(
     r"\b(?:weekly|digest|edition|linkletter)\s*(?:#|no\.?|issue|n[º°])\s*\d+\b|\blink(?:age|fest|pack|s\s+du\s+jour)\b|\bbookmarks\s+for\b|"
     r"\b(?:interesting|notable|quick|daily|random|assorted|miscellaneous|misc|shared)\s+(?:links|reads|bookmarks)\b|"
     r"\blinkschau\b|\blinks?\s+(?:kw|vom)\s*\d|\bliens\s+en\s+vrac\b|\bveille\s+(?:de\s+la\s+semaine|hebdo)|"
+    # reading lists and recommendations with a number or a date: "Reading List #12", "Reading list: March 2020"
+    r"\breading\s+list\b.{0,30}?(?:#\s?\d|\bno\.?\s?\d|\b(?:19|20)\d\d\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)|"
+    r"\b(?:weekly|monthly|sunday|friday)\s+reading\s+list\b|\bwhat\s+i\s+read\b|\bstuff\s+(?:i|we)\s+(?:read|liked|loved)\b|"
+    r"\b(?:recommended|good|great|interesting)\s+reads\b|\bbest\s+of\s+the\s+web\b|"
+    r"\bleseliste\b|\brecomendaciones\s+de\s+la\s+semana\b|"
     r"\benlaces\s+(?:interesantes|semanales)\b|\blinks\s+de\s+la\s+semana\b|\brecopilatorio\s+de\s+enlaces\b|"
     r"\blesetipps\b|\blinktipps\b|\bfundst(?:ü|ue)cke\b|\bwochenr(?:ü|ue)ckblick\b|\blinks\s+der\s+woche\b|\blesenswert(?:es)?\b|\bmonatsr(?:ü|ue)ckblick\b|"
     r"\benlaces\s+(?:de\s+la\s+semana|del\s+mes|recomendados\s+de)\b|\blo\s+mejor\s+de\s+la\s+semana\b|\blecturas\s+(?:de\s+la\s+semana|recomendadas|del\s+fin\s+de\s+semana)\b|"
@@ -235,13 +252,19 @@ _RESOURCES_NAME = re.compile(
     r"\bwebsites\s+we\s+(?:love|recommend)\b|\bfurther\s+reading\b|^links$|"
     # listicles of sites: "100+ Free Guest Posting Sites", "a list of photography blogs"
     r"^\d+\+?\s+(?:\w+\s+){0,4}?(?:sites|websites|blogs)\b|\blist\s+of\s+(?:\w+\s+){0,3}?(?:sites|websites|blogs|resources)\b|"
+    # recommendations: "Recommended Tools", "Tools I Use", "Blogs I Read", "Other blogs", "Friends", "Sites amis"
+    r"\b(?:recommended|favou?rite|essential|useful)\s+(?:tools|books|blogs|podcasts|apps|sites|websites|reading)\b|"
+    r"\b(?:tools|apps|books|blogs|sites|websites|podcasts)\s+(?:i|we)\s+(?:use|read|follow|like|love|recommend)\b|"
+    r"\bother\s+(?:blogs|sites|websites)\b|^(?:friends|links?\s+to\s+friends|webring|bookmarks|weblinks|liens|enlaces|links\s+&\s+resources)$|"
+    r"\bsites\s+amis\b|\bsitios\s+(?:recomendados|de\s+inter[eé]s)\b|\bempfehlungen\b|\bweblinks\b|"
     r"\bn(?:ü|ue)tzliche\s+(?:links|seiten|websites)\b|\blinkliste\b|\blinksammlung\b|\bressourcen\b|\bweiterf(?:ü|ue)hrende\s+links\b|"
     r"\benlaces\s+(?:[uú]tiles|de\s+inter[eé]s|recomendados)\b|\brecursos\b|"
     r"\bliens\s+utiles\b|\bressources\b|\bsites\s+recommand[ée]s\b",
     re.I,
 )
 _RESOURCES_SLUG = re.compile(
-    r"^(?:resources?|[\w-]*-resources|resources-[\w-]+|useful-links|helpful-links|links|blogroll|resource-list|recommended-sites|"
+    r"^(?:resources?|[\w-]*-resources|resources-[\w-]+|useful-links|helpful-links|links|[\w-]+-links|links-[\w-]+|blogroll|"
+    r"resource-list|recommended-[\w-]+|tools|friends|webring|weblinks|bookmarks|liens|sites-amis|empfehlungen|"
     r"ressourcen|nuetzliche-links|linkliste|linksammlung|recursos|[\w-]*-recursos|recursos-[\w-]+|enlaces(?:-utiles|-de-interes)?|"
     r"ressources|[\w-]*-ressources|liens-utiles)(?:\.html?|\.php)?$",
     re.I,
