@@ -29,6 +29,8 @@ def test_quality_benchmark_smoke() -> None:
 def test_speed_benchmark_smoke() -> None:
     out = run("benchmarks/extraction_speed.py", "--quick")
     assert "extract_page median:" in out and "p95" in out
+    out = run("benchmarks/extraction_speed.py", "--corpus", "real", "--min-kb", "30", "--quick")
+    assert "pages: 5 (" in out and "extract_page median:" in out
 
 
 def test_main_content_benchmark_smoke() -> None:
