@@ -120,7 +120,7 @@ def _ghost(ch: Chrome, title: str, main: str, path: str, sidebar: bool, tags: tu
     h1 = _H1.match(content)
     header, rest = (h1.group(1).replace("<h1>", '<h1 class="article-title">'), h1.group(2)) if h1 else ("", content)
     cta = ('<section class="footer-cta outer"><div class="inner"><h2 class="footer-cta-title">Sign up for more like '
-           f'this.</h2><a class="footer-cta-button" href="#/portal" data-portal><div class="footer-cta-input">Enter '
+           'this.</h2><a class="footer-cta-button" href="#/portal" data-portal><div class="footer-cta-input">Enter '
            "your email</div><span>Subscribe</span></a></div></section>") if kind == "post" else ""
     more = (f'<aside class="read-more-wrap outer"><div class="read-more inner">{ch.sidebar_html}</div></aside>'
             if kind == "post" and sidebar else "")

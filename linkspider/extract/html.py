@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import re
 import threading
-from html import unescape as html_unescape
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from html import unescape as html_unescape
 from typing import Any, Callable
 from urllib.parse import urljoin, urlsplit
 

@@ -474,8 +474,7 @@ def _classify(page: Page, published: str | None, k: Kinds) -> None:
     # accept", "I will review", "want to contribute?"), which an article *about* guest posting does not.
     # Named only by an h2 of the main content: the voice and four cues.
     wfu_name, invited = _wfu_name(page)
-    name = wfu_name
-    need, min_words = (2, 20) if invited else (2, 40)
+    name, need, min_words = wfu_name, 2, 20 if invited else 40
     if not name:
         name = _name_hit(page, _WFU_NAME, None, use_h2=True, max_words=7)
         need = 4
