@@ -382,7 +382,19 @@ EXTRA_SITES: list[dict] = [
      "opts": {"enc": "text", "farm": True, "wfu": "/write-for-us/"}},
     {"label": "dailybuzzhub", "suffix": "org", "name": "Daily Buzz Hub", "cls": "link_farm", "topic": "spam",
      "seed": 14, "opts": {"enc": "text", "farm": True, "wfu": "/write-for-us/"}},
+    # ---- real layouts (issue 12): every page in a real theme's structure (fakeweb/layouts.py), a
+    # write-for-us page written the way real ones are, link roundups named the way real ones are.
+    # Not seeds: search finds them (and two seeds' resources pages link them).
+    {"label": "trailandtempo", "suffix": "com", "name": "Trail & Tempo", "cls": "niche",
+     "opts": {"enc": "mailto", "wfu": "/write-for-us/", "roundups": 2, "form": "cf7", "layout": "wordpress"}},
+    {"label": "strongerletters", "suffix": "net", "name": "Stronger Letters", "cls": "niche",
+     "opts": {"enc": "text", "wfu": "/write-for-us/", "roundups": 2, "layout": "ghost"}},
+    {"label": "coachnoorfit", "suffix": "com", "name": "Coach Noor Fit", "cls": "niche",
+     "opts": {"enc": "at_brackets", "wfu": "/guest-post/", "roundups": 2, "form": "plain", "layout": "static"}},
 ]
+# How real link roundups are named (the fake web's own are "Weekly Roundup #N: The Best Reads This Week").
+REAL_ROUNDUP_TITLES = {"wordpress": "Link Dump #{n}", "ghost": "Issue #{n}",
+                       "static": "Links for {day:%A} {day.day} {day:%B} {day.year}"}
 
 # Where the web links to the extra sites (so a fitness crawl reaches them), as
 # (host, where, target label). host: an original fitness site by index (int) or an
@@ -398,12 +410,19 @@ EXTRA_LINKS: list[tuple[int | str, str, str]] = [
     ("liftwithlena", "resources", "homegymheroes"), ("liftwithlena", "resources", "cardiocornerblog"),
     ("liftwithlena", "comment0", "fitlifemoneytips"),
     ("squatsandsprouts", "roundup", "mobilitymondays"),
+    ("barbellbrunch", "resources", "trailandtempo"), ("barbellbrunch", "resources", "strongerletters"),
+    ("liftwithlena", "resources", "coachnoorfit"),
 ]
 
 
 def _extra_posts(rng: random.Random, topic: str, categories: list[str], authors: list[str], spec: dict) -> list[Post]:
     newest = spec.get("newest")
     posts = _posts(rng, topic, categories, authors, True, spec["opts"].get("roundups", 0), newest=newest)
+    theme = spec["opts"].get("layout")
+    for post in posts:
+        if theme and post.kind == "roundup":
+            post.title = REAL_ROUNDUP_TITLES[theme].format(n=post.number, day=post.day)
+            post.slug = slugify(post.title)
     return posts
 
 

@@ -14,6 +14,7 @@ import re
 from datetime import date
 from urllib.parse import parse_qs, quote
 
+from .layouts import real_layout
 from .model import Page, Site
 from .plan import ACTIVE_DAYS, BB, COMPETITORS, FITNESS_PLANTS, NF, TODAY, Plan, Post
 from .render import (
@@ -137,6 +138,8 @@ class SiteBuilder:
             # issues 5 and 6: what kind of prospect this is, and pages that need JavaScript
             "site_class": None, "want_first": False, "competitor_links": [], "js_only": None,
             "linked_extras": [], "extra_site": bool(plan.opts.get("extra")),
+            # issue 12: the real theme whose structure every page of the site has (None: the fake web's own)
+            "layout": plan.opts.get("layout"),
         }
         self.planted_site = plan.niche == "fitness" and plan.index < len(FITNESS_PLANTS)
         if self.planted_site:  # name the planted email case too
@@ -164,10 +167,19 @@ class SiteBuilder:
                                  "needs_js": False})
         return obfuscate(email, enc, key=self.key, label=label)
 
+    def document(self, title: str, main: str, path: str, *, head: str = "", sidebar: bool = True,
+                 tags: tuple[str, ...] = ()) -> str:
+        """A full page in the site's theme: the fake web's own, or a real one (``opts["layout"]``)."""
+        theme = self.o.get("layout")
+        if theme:
+            return real_layout(theme, self.chrome, title, main, path, head=head, sidebar=sidebar, tags=tags,
+                               page_id=40 + len(self.pages))
+        return layout(self.chrome, title, main, path, head=head, sidebar=sidebar)
+
     def add(self, path: str, title: str, main: str, *, head: str = "", status: int = 200, delay: float = 0.0,
-            sidebar: bool = True) -> Page:
+            sidebar: bool = True, tags: tuple[str, ...] = ()) -> Page:
         """Render a page in the site's chrome and store it under ``path``."""
-        doc = layout(self.chrome, title, main, path, head=head, sidebar=sidebar)
+        doc = self.document(title, main, path, head=head, sidebar=sidebar, tags=tags)
         page = Page(status=status, body=doc.encode(self.charset, "xmlcharrefreplace"), content_type=self.content_type,
                     delay=delay, title=title, text=plain_text(f"<h1>{title}</h1>{main}"))
         self.pages[path] = page
@@ -194,8 +206,8 @@ class SiteBuilder:
         self.planted_pages()
         self.add("/privacy-policy/", "Privacy Policy", self.paras(2) + "<p>We use cookies for analytics.</p>",
                  sidebar=False)
-        not_found = Page(404, layout(self.chrome, "Page not found", "<h1>Oops! That page can’t be found.</h1>"
-                                     '<p>Try the <a href="/blog/">blog archive</a>.</p>', "/404/").encode(
+        not_found = Page(404, self.document("Page not found", "<h1>Oops! That page can’t be found.</h1>"
+                                            '<p>Try the <a href="/blog/">blog archive</a>.</p>', "/404/").encode(
             self.charset, "xmlcharrefreplace"), self.content_type, title="Page not found")
         site = Site(host=p.host, domain=p.domain, niche=p.niche, kind=p.kind, pages=self.pages,
                     redirects=self.redirects, robots=self.robots(), also_hosts=list(p.also_hosts), not_found=not_found,
@@ -583,7 +595,7 @@ class SiteBuilder:
                 f"{post.day.strftime('%B')} {post.day.day}, {post.day.year}.</p><ol class=\"roundup\">{''.join(items)}</ol>"
                 f"<p>Want to be featured in next week's roundup? Send us your links.</p>"
                 f"{share_buttons(self.url(path), post.title)}</article>")
-        self.add(path, post.title, main, head=self.post_head(post))
+        self.add(path, post.title, main, head=self.post_head(post), tags=("newsletter", "links"))
 
     def extras(self) -> None:
         """Write-for-us / guest-post policy / resources / advertise pages and the kind's own pages."""
@@ -628,6 +640,10 @@ class SiteBuilder:
                else f'our <a href="{self.contact_href or self.ui["about_path"]}">contact page</a>')
         if o.get("farm"):
             return self.farm_write_for_us(path, how)
+        if o.get("layout"):
+            title, main = self.real_write_for_us(how)
+            self.add(path, title, main)
+            return
         if p.language != "en":
             self.add(path, self.ui["wfu_title"], f"<h1>{esc(self.ui['wfu_title'])}</h1><p>{esc(self.ui['wfu'])} {how}.</p>"
                      + self.paras(2))
@@ -647,6 +663,36 @@ class SiteBuilder:
                     f"link in your author bio.</li></ul><h2>Topics we love</h2><ul>{kws}</ul><h2>How to pitch</h2>"
                     f"<p>Send your idea and two writing samples to {how}.</p>")
         self.add(path, "Write for Us" if seller else WFU_TITLES.get(path, "Write for Us"), main)
+
+    def real_write_for_us(self, how: str) -> tuple[str, str]:
+        """(title, main) of a real-layout site's guidelines page, written the way real ones are (issue 12):
+        to the reader rather than "we accept", in the first person singular, and saying what it will not
+        take ("we do not publish sponsored posts", "no casino, CBD or loan content", "I don't accept guest
+        posts about...") while it invites guest posts."""
+        p, theme = self.p, self.o["layout"]
+        kws = "".join(f"<li>{esc(k)}</li>" for k in self.rng.sample(VOCAB[p.topic]["kw"], 4))
+        words = self.rng.choice([800, 1000, 1200])
+        if theme == "wordpress":
+            return "Write For Us", (
+                f"<h1>Write For Us</h1><p>Do you have a {esc(p.topic)} story, a training plan that worked or a lesson "
+                f"learned the hard way? {esc(p.name)} is open to contributors.</p><h2>What to pitch</h2><ul>{kws}</ul>"
+                f"<h2>Guidelines</h2><ul><li>{words:,}–2,000 words, original and not published anywhere else.</li>"
+                "<li>One link to your own site in your author bio.</li><li>We do not publish sponsored posts or "
+                "casino, CBD or loan content.</li><li>No paid links, no link insertions.</li></ul><h2>How to pitch</h2>"
+                f"<p>Send a short outline and two writing samples to {how}.</p>")
+        if theme == "ghost":
+            return "Write for us", (
+                f"<h1>Write for us</h1><p>Every issue of {esc(p.name)} features a reader’s {esc(p.topic)} story. If "
+                "you’d like to write one, here’s how it works.</p><h2>What works here</h2><ul>" + kws + "</ul>"
+                f"<p>Pieces run {words:,} to 1,500 words and must be your own, unpublished work. You keep the rights; "
+                "you get a byline and an author page.</p><p>No sponsored content, please.</p>"
+                f"<p>Pitch your idea to {how}.</p>")
+        return "Guest Post With Us", (
+            f"<h1>Guest Post With Us</h1><p class=\"kicker\">Write for us · guidelines</p><p>I run {esc(p.name)} on my "
+            f"own and I love hearing from other {esc(p.topic)} coaches.</p><h2>The rules</h2><ul><li>Original articles only, {words:,} words or more.</li>"
+            "<li>One dofollow link back to your site.</li><li>I don’t accept guest posts about supplements I can’t "
+            f"check, crypto or gambling.</li></ul><h2>Topics</h2><ul>{kws}</ul><p>Email your draft to {how} – I read "
+            "everything and answer within a week.</p>")
 
     def shop(self) -> None:
         rng, kws = self.rng, VOCAB[self.p.topic]["kw"]

@@ -29,3 +29,10 @@ def test_quality_benchmark_smoke() -> None:
 def test_speed_benchmark_smoke() -> None:
     out = run("benchmarks/extraction_speed.py", "--quick")
     assert "page stage median:" in out and "p95" in out
+
+
+def test_main_content_benchmark_smoke() -> None:
+    out = run("benchmarks/main_content.py", "--limit", "5")
+    assert "real-dev: 5 pages" in out and "linkspider" in out
+    assert re.search(r"is_write_for_us\s+P \d\.\d\d R \d\.\d\d F1 \d\.\d\d", out)
+    assert "ms/page median" in out

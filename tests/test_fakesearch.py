@@ -138,8 +138,8 @@ def brute(web, pred) -> set[str]:
 
 def fitness(kind: str, web) -> set[str]:
     sites = [s for s in web.manifest["sites"] if s["niche"] == "fitness"]
-    if kind == "roundups":
-        return {u for s in sites for u in s["roundup_urls"]}
+    if kind == "roundups":  # real-layout sites name theirs as real ones are ("Link Dump #32"): not "weekly roundup"
+        return {u for s in sites for u in s["roundup_urls"] if not s["layout"]}
     if kind == "resources":
         return {s["resources_url"] for s in sites if s["resources_url"]}
     return {s["write_for_us_url"] for s in sites if s["write_for_us_kind"] == "genuine" and s["language"] == "en"}

@@ -262,3 +262,51 @@ def test_a_site_first_met_through_one_of_its_articles_gets_a_second_look_from_a_
     followed = [r.url for r in walk if isinstance(r, scrapy.Request)]
     assert "https://www.fitlifejournal.com/contact/" in followed  # the full walk goes on from the roundup
     assert len(followed) >= 5
+
+
+# -- real layouts (issue 12) ------------------------------------------------------------------------------
+# Three fitness sites of the fake web are built with real themes' structure (fakeweb/layouts.py: WordPress on
+# Genesis, Ghost's Casper, a static site with a hero header), write their guidelines the way real pages do
+# ("We do not publish sponsored posts or casino, CBD or loan content", "I don't accept guest posts about
+# crypto") and name their roundups the way real ones are ("Link Dump #32", "Issue #59", "Links for Sunday
+# 11 October 2026"). Before issue 12 none of those pages was recognised: the main content came out empty.
+
+@pytest.fixture(scope="module")
+def real_layouts(fakeweb: Any) -> list[dict[str, Any]]:
+    sites = [s for s in fakeweb.web.manifest["sites"] if s["layout"]]
+    assert sorted(s["layout"] for s in sites) == ["ghost", "static", "wordpress"]
+    return sites
+
+
+def test_real_layout_write_for_us_pages_confirm_their_sites_and_get_the_full_walk(
+        guestposts: CrawlResult, real_layouts: list[dict[str, Any]]) -> None:
+    from linkspider import settings
+
+    db = guestposts.db
+    # The walk a confirmed site of the fake web's own theme gets (its budget, less what the walk does not store).
+    own_theme = [d for (d,) in rows(db, "SELECT DISTINCT domain FROM signals WHERE kind = 'write_for_us'")
+                 if d not in {s["domain"] for s in real_layouts}]
+    full = min(n for (n,) in rows(db, f"SELECT pages_crawled FROM sites WHERE domain IN ({', '.join('?' * len(own_theme))})",
+                                   *own_theme))
+    assert full > settings.SEARCH_UNCONFIRMED_BUDGET
+    for site in real_layouts:
+        signals = {u for (u,) in rows(db, "SELECT url FROM signals WHERE domain = ? AND kind = 'write_for_us'",
+                                      site["domain"])}
+        assert site["write_for_us_url"] in signals, site["domain"]
+        assert not rows(db, "SELECT 1 FROM signals WHERE domain = ? AND kind = 'rejects_guest_posts'", site["domain"])
+        (walked,) = rows(db, "SELECT pages_crawled FROM sites WHERE domain = ?", site["domain"])[0]
+        assert walked >= full, site["domain"]  # the full walk, not the short one of an unconfirmed result
+        emails = {e for (e,) in rows(db, "SELECT value FROM contacts WHERE domain = ? AND kind = 'email'",
+                                     site["domain"])}
+        assert emails & {e["email"] for e in site["emails"]}, site["domain"]  # someone to write to
+
+
+def test_real_layout_roundups_are_found(roundups: CrawlResult, real_layouts: list[dict[str, Any]]) -> None:
+    db = roundups.db
+    for site in real_layouts:
+        found = {u for (u,) in rows(db, "SELECT url FROM signals WHERE domain = ? AND kind = 'roundup'",
+                                    site["domain"])}
+        assert found & set(site["roundup_urls"]), site["domain"]
+        snowballed = {d for (d,) in rows(db, "SELECT domain FROM discoveries WHERE source = 'snowball' AND detail IN "
+                                             f"({', '.join('?' * len(site['roundup_urls']))})", *site["roundup_urls"])}
+        assert snowballed, site["domain"]  # and the sites they link to become candidates
