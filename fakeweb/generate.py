@@ -54,7 +54,9 @@ class FakeWeb:
         host = host.lower().split(":")[0].rstrip(".")
         site = self.sites.get(host)
         if site is None:
-            return Page(502, f"502 Bad Gateway: cannot resolve host {host!r}\n".encode(), "text/plain; charset=utf-8")
+            # As Squid says a name does not resolve (linkspider reads the header as a DNS failure).
+            return Page(502, f"502 Bad Gateway: cannot resolve host {host!r}\n".encode(), "text/plain; charset=utf-8",
+                        headers={"X-Squid-Error": "ERR_DNS_FAIL 0"})
         path, _, query = path_with_query.partition("?")
         path = path if path.startswith("/") else "/" + path
         if host != site.host:  # bare domain (or www) alias: permanent redirect to the canonical host

@@ -25,6 +25,7 @@ class Page:
     delay: float = 0.0
     title: str = ""
     text: str = ""
+    head_status: int | None = None  # the answer to HEAD when it differs (405: a server that refuses HEAD)
 
 
 class Redirect(NamedTuple):

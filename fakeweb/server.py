@@ -103,11 +103,13 @@ class _Handler(BaseHTTPRequestHandler):
                               self._site_headers(), arrived)
             self._send(status, body, "text/html; charset=utf-8", {"Location": answer.location}, head_only)
             return
-        self.owner.record(self.command, host, path, self.headers.get("User-Agent", ""), answer.status,
+        self.owner.record(self.command, host, path, self.headers.get("User-Agent", ""),
+                          answer.head_status if self.command == "HEAD" and answer.head_status else answer.status,
                           self._site_headers(), arrived)
         if answer.delay:
             time.sleep(answer.delay)  # the fake slow page (only this handler thread waits)
-        self._send(answer.status, answer.body, answer.content_type, answer.headers, head_only)
+        status = answer.head_status if head_only and answer.head_status else answer.status
+        self._send(status, answer.body, answer.content_type, answer.headers, head_only)
 
     def do_GET(self) -> None:  # noqa: N802 - stdlib naming
         self._serve()

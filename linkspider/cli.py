@@ -47,16 +47,22 @@ from linkspider.store.database import (
     placed_link_row,
 )
 from linkspider.store.export import (
+    ARTICLE_COLUMNS,
+    BROKEN_COLUMNS,
+    COLUMNS,
     FORMATS,
     LINK_COLUMNS,
     ROW_FORMATS,
+    article_row,
+    broken_link_row,
     link_row,
     prospect_row,
     prospect_scope,
     write_rows,
 )
 
-SIGNALS = tuple(dict.fromkeys(SIGNAL_KINDS.values()))
+# The page kinds, and a roundup/resources page's dead links (linkspider/crawl/outbound.py).
+SIGNALS = tuple(dict.fromkeys([*SIGNAL_KINDS.values(), "broken_link"]))
 
 
 class BadInput(click.ClickException):
@@ -191,9 +197,14 @@ def main() -> None:
               help="Only sites first seen since: an ISO date (2026-11-20) or date and time, today, "
                    "yesterday, or an age (7d, 12h).")
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many rows, best first.")
+@click.option("--for-article", "for_article", metavar="URL",
+              help="Rank by fit with this article of yours (one `scrapy crawl article` read); only sites "
+                   "that fit it.")
+@click.option("--broken-links", is_flag=True,
+              help="One row per dead link found on the sites' roundup and resources pages, instead of one per site.")
 def export(db_path: str, fmt: str, output: str | None, niche: str | None, min_score: int | None,
            min_authority: int | None, signals: tuple[str, ...], has_email: bool, statuses: tuple[str, ...], everything: bool,
-           new_since: str | None, limit: int | None) -> None:
+           new_since: str | None, limit: int | None, for_article: str | None, broken_links: bool) -> None:
     """Write the ranked prospect list, one row per site, best score first.
 
     Sites marked contacted or blocked, anything on the do-not-contact list, and
@@ -201,21 +212,44 @@ def export(db_path: str, fmt: str, output: str | None, niche: str | None, min_sc
     imported export of your backlinks) and sites that are no prospects (never
     answered, below the niche's relevance threshold, the niche's own
     competitors) are left out unless you ask for them (--status, --all).
+    With --for-article URL the sites that fit that article come best fit first;
+    with --broken-links each dead link is a row of its own.
     """
+    if for_article and broken_links:
+        raise BadInput("--for-article and --broken-links are two different lists: give one of them")
     flt = ProspectFilter(niche=niche, min_score=min_score, min_authority=min_authority, signals=list(signals),
                          has_email=has_email,
                          statuses=list(statuses), limit=limit, new_since=new_since,
                          exclude_statuses=[] if everything else ["contacted", "blocked"],
                          exclude_do_not_contact=not everything, exclude_linking=not everything)
+    columns, what = COLUMNS, "prospects"
     with _open(db_path, reading=True) as store:
         _check_niche(store, niche)
         flt.scope = None if everything else _scope(store)
-        rows = [prospect_row(site) for site in store.prospects(flt)]
+        if broken_links:
+            flt.limit = None
+            wanted = {site["domain"] for site in store.prospects(flt)}
+            rows = [broken_link_row(r) for r in store.broken_links(niche) if r["domain"] in wanted][:limit]
+            columns, what = BROKEN_COLUMNS, "dead links"
+        elif for_article:
+            if not store.articles(for_article):
+                known = sorted({a["url"] for a in store.articles()})
+                raise BadInput(f"--for-article {for_article!r}: no such article in {store.path} "
+                               f"(run scrapy crawl article -a url=... first); articles read: "
+                               f"{', '.join(known) or 'none yet'}")
+            fits = store.article_fits(for_article)
+            flt.limit = None
+            sites = [s for s in store.prospects(flt) if s["domain"] in fits]
+            sites.sort(key=lambda s: (-fits[s["domain"]]["fit"], -(s["score"] or 0), s["domain"]))
+            rows = [article_row(prospect_row(s), fits[s["domain"]]) for s in sites][:limit]
+            columns = ARTICLE_COLUMNS
+        else:
+            rows = [prospect_row(site) for site in store.prospects(flt)]
     if not output:
-        write_rows(rows, fmt, sys.stdout)
+        write_rows(rows, fmt, sys.stdout, columns=columns)
         return
-    _write_atomically(Path(output), rows, fmt)
-    click.echo(f"wrote {len(rows)} prospects to {output}", err=True)
+    _write_atomically(Path(output), rows, fmt, columns=columns)
+    click.echo(f"wrote {len(rows)} {what} to {output}", err=True)
 
 
 def _write_atomically(path: Path, rows: list[dict[str, Any]], fmt: str, columns: list[str] | None = None) -> None:

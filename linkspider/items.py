@@ -105,3 +105,35 @@ class LinkCheckItem:
     noindex: str = ""  # "meta robots" / "X-Robots-Tag" when the page asks not to be indexed
     canonical: str = ""  # the page's canonical URL when it names another page
     js_only: bool = False  # found only in the page as the browser built it
+
+
+@dataclass
+class ArticleItem:
+    """An article of the user's, read and profiled by the article spider (``linkspider/score/article.py``)."""
+
+    niche: str
+    url: str  # where it lives; a draft: "file:" and its path
+    title: str
+    profile: dict[str, Any]  # ArticleProfile.as_row(): terms, phrases, background...
+    source: str = "url"  # "url", "profile" (the niche profile's articles) or "file"
+
+
+@dataclass
+class OutboundCheckItem:
+    """One check of a link from a roundup or resources page to another site (broken-link building).
+
+    ``outcome`` is ``dead`` (404/410, the name does not resolve, or a redirect to a
+    parked / for-sale page or to another site's home page), ``unsure`` (a timeout, a
+    5xx, a refused connection: asked again next run, never called dead) or ``ok``.
+    """
+
+    domain: str  # the site whose page holds the link
+    niche: str
+    page_url: str
+    target_url: str
+    anchor: str
+    outcome: str
+    reason: str  # how it failed: "HTTP 404", "DNS lookup failed", "parked domain (for sale)", ...
+    http_status: int | None = None
+    final_url: str = ""  # where a redirect ended
+    checked_at: str = ""  # when an earlier run checked it (not asked again); "" for a check of this run

@@ -223,6 +223,26 @@ SCORE_WEIGHTS: dict[str, float] = {}
 # make scores reproducible (the tests pin it to the fake web's date).
 LINKSPIDER_TODAY = os.environ.get("LINKSPIDER_TODAY", "")
 
+# ---------------------------------------------------------------- broken links, articles, mentions
+# Broken-link building (linkspider/crawl/outbound.py): on every roundup or resources page a crawl
+# classifies, links to other sites are checked with HEAD (GET when HEAD is refused), as ordinary
+# requests (robots.txt, the SSRF guard, per-site delays and concurrency apply). At most this many links a
+# page, this many checks a run (0 turns the checks off) and this many URLs of one target site a run; a
+# name that does not resolve or a parked domain answers for every URL of its site at once. A distributed
+# worker (REDIS_URL) makes no checks.
+BROKEN_CHECK_PER_PAGE = 50
+BROKEN_CHECK_MAX = 1000
+BROKEN_CHECK_PER_DOMAIN = 5
+# Seconds a check waits for an answer (then it is "unsure", asked again next run).
+BROKEN_CHECK_TIMEOUT = 15.0
+# A link found dead or alive less than this many days ago is not asked again (unsure ones always are).
+BROKEN_RECHECK_DAYS = 30
+# The article spider (scrapy crawl article): queries built from the article's phrases and the roundups,
+# resources and articles footprint packs (SEARCH_MAX_QUERIES / -a max_queries caps them), and the
+# background its distinctive terms are weighed against: the niche's pages in the database when it holds
+# at least this many, else the bundled general-English frequencies (linkspider/score/english_terms.tsv).
+ARTICLE_MIN_BACKGROUND_PAGES = 50
+
 # ---------------------------------------------------------------- your links (linkspider monitor)
 # Placed links checked less than this many days ago are left for a later run (a link whose last
 # check was unsure is always checked again); 0 checks every link every run. A nightly plan's

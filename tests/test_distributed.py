@@ -43,8 +43,9 @@ from linkspider.store.ingest import IngestError, ingest  # noqa: E402
 
 REDIS_SERVER = shutil.which("redis-server")
 ADDONS = json.dumps({"linkspider.crawl.rendering.RenderAddon": 100, "linkspider.crawl.distributed.DistributedAddon": 200})
-# Both crawls alike: no re-fetch on purpose (render, retry), scores reproducible.
-SAME = {"RENDER": "never", "RETRY_ENABLED": "False", "LINKSPIDER_TODAY": "2026-12-01"}
+# Both crawls alike: no re-fetch on purpose (render, retry), scores reproducible, no broken-link checks
+# (a distributed worker makes none).
+SAME = {"RENDER": "never", "RETRY_ENABLED": "False", "LINKSPIDER_TODAY": "2026-12-01", "BROKEN_CHECK_MAX": "0"}
 UA = "linkspider/0.1 (+https://github.com/linkspider/linkspider; link-prospecting crawler; obeys robots.txt) {}"
 
 

@@ -163,8 +163,8 @@ def test_bad_files_are_reported_with_file_and_problem(seeds: Path, content: str,
 
 
 def test_unknown_kind_names_the_available_ones(seeds: Path) -> None:
-    with pytest.raises(FootprintError, match=r"no footprints for kind 'guestpost'.*available kinds: guestposts, "
-                                             r"resources, roundups"):
+    with pytest.raises(FootprintError, match=r"no footprints for kind 'guestpost'.*available kinds: articles, "
+                                             r"guestposts, resources, roundups"):
         load_footprints(seeds, "guestpost")
     with pytest.raises(FootprintError, match="no footprint folder"):
         load_footprints(seeds / "nowhere", "guestposts")

@@ -48,8 +48,11 @@ RESUMABLE_META: dict[str, type] = {
     "discovery": dict, "verify_competitors": list, "verify_optional": list,
     "playwright": bool, "render_reason": str, "http_fallback": bool,
     "search": dict, "referrer_policy": str,
+    "outbound": dict,  # a broken-link check (linkspider/crawl/outbound.py): the link and the page holding it
 }
 _DISCOVERY = dict.fromkeys((f.name for f in fields(Discovery)), (str, int, type(None)))
+_OUTBOUND: dict[str, tuple[type, ...]] = {"url": (str,), "page": (str,), "site": (str,), "anchor": (str,),
+                                          "get": (bool,)}
 _SEARCH: dict[str, tuple[type, ...]] = {"backend": (str,), "query": (str,), "page": (int,), "offset": (int,),
                                         "form": (list,)}
 
@@ -102,8 +105,10 @@ def restore(data: str | bytes | None, spider: Any) -> scrapy.Request:
     if type(priority) is not int:
         raise CheckpointError(f"priority {priority!r} is not a whole number")
     meta = _meta(record.get("meta"))
-    if method != "GET" and not (method == "POST" and "search" in meta):
-        raise CheckpointError(f"method {str(method)[:20]!r}: only searches are sent as POST")
+    if method != "GET" and not (method == "POST" and "search" in meta) and not (
+            method == "HEAD" and "outbound" in meta):
+        raise CheckpointError(f"method {str(method)[:20]!r}: only searches are sent as POST, only link checks "
+                              "as HEAD")
     request = scrapy.Request(url, method=method, callback=_callback(spider, record.get("callback")),
                              errback=_callback(spider, record.get("errback"), optional=True),
                              priority=priority, meta=meta, dont_filter=True)
@@ -142,6 +147,8 @@ def _meta(meta: Any) -> dict[str, Any]:
         form = out["search"].get("form", [])
         if not all(isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p) for p in form):
             raise CheckpointError("meta['search']['form'] is not a list of name/value pairs")
+    if "outbound" in out:
+        _fields(out["outbound"], _OUTBOUND, "outbound")
     return out
 
 

@@ -41,7 +41,7 @@ from linkspider.crawl.workers import (
 )
 from linkspider.extract.page import Links, read_page
 from linkspider.items import PageItem
-from linkspider.score.page import NicheContext, score_page
+from linkspider.score.page import NicheContext, mark_mention, score_page
 
 logger = logging.getLogger(__name__)
 
@@ -59,9 +59,12 @@ class PageResult:
 
 def process_page(html: str, url: str, verify: Sequence[str] = (), optional: Collection[str] = (),
                  context: NicheContext | None = None) -> PageResult:
-    """Read one page and score it against the niche: what a worker runs for each page."""
-    facts, links = read_page(html, url, verify, optional)
-    return PageResult(facts, links, score_page(facts, context))
+    """Read one page and score it against the niche (and, with a brand, tell an unlinked mention): what a
+    worker runs for each page."""
+    facts, links = read_page(html, url, verify, optional, brand=context.brand if context else "")
+    seen = score_page(facts, context)
+    mark_mention(facts, url, context)
+    return PageResult(facts, links, seen)
 
 
 def worker_count(value: Any) -> int:

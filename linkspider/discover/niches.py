@@ -9,6 +9,8 @@ A niche profile says what a niche is about and where its crawl starts::
     competitors = ["bodybuilding.com"]
     domain = "mysite.com"            # your own site (or a list): sites linking to it are not prospects
     min_relevance = 0.3              # optional: sites below it are no prospects (default PROSPECT_MIN_RELEVANCE)
+    brand = "My Site"                # your brand: pages naming it without a link are prospects
+    articles = ["https://mysite.com/blog/best-post/"]   # your best articles (scrapy crawl article)
     about = "Optional free text describing your own site."
     seeds = "fitness-seeds.txt"      # a file next to the profile, or an inline list
 
@@ -67,6 +69,8 @@ class NicheProfile:
     negative_keywords: list[str] = field(default_factory=list)
     competitors: list[str] = field(default_factory=list)
     domains: list[str] = field(default_factory=list)  # the user's own sites (registrable domains)
+    brand: str = ""  # the user's brand, for unlinked mentions
+    articles: list[str] = field(default_factory=list)  # URLs of the user's articles (the article spider)
     about: str = ""
     seeds: list[str] | None = None  # inline seed lines
     seed_file: Path | None = None
@@ -128,6 +132,8 @@ def load_niche(name: str, seeds_dir: str | Path) -> NicheProfile:
         negative_keywords=[str(k).lower() for k in data.get("negative_keywords", [])],
         competitors=[registrable_domain(c) or c for c in data.get("competitors", [])],
         domains=_own_domains(data.get("domain", []), path),
+        brand=" ".join(str(data.get("brand", "")).split()),
+        articles=_article_urls(data.get("articles", []), path),
         about=str(data.get("about", "")),
         min_relevance=None if threshold is None else float(threshold),
     )
@@ -151,6 +157,19 @@ def _own_domains(value: object, path: Path) -> list[str]:
         if isinstance(parsed, str):
             raise NicheError(f"{path}: domain {str(text)[:120]!r}: {parsed}")
         out.append(parsed[1])
+    return list(dict.fromkeys(out))
+
+
+def _article_urls(value: object, path: Path) -> list[str]:
+    """``articles = ["https://mysite.com/post/", ...]`` -> URLs; NicheError naming one that is not a URL."""
+    if not isinstance(value, list):
+        raise NicheError(f"{path}: 'articles' must be a list of your articles' URLs")
+    out = []
+    for text in value:
+        parsed = parse_seed_line(str(text))
+        if isinstance(parsed, str):
+            raise NicheError(f"{path}: article {str(text)[:120]!r}: {parsed}")
+        out.append(parsed[0])
     return list(dict.fromkeys(out))
 
 

@@ -18,17 +18,19 @@ from typing import Any
 from . import facts_of
 from .competitor_links import verify_links
 from .html import Page, parse, site_of
+from .mentions import mention_sentence
 
 Links = list[tuple[str, str]]
 
 
 def read_page(html: str, url: str, verify: Sequence[str] = (),
-              optional: Collection[str] = ()) -> tuple[dict[str, Any], Links]:
+              optional: Collection[str] = (), brand: str = "") -> tuple[dict[str, Any], Links]:
     """``(facts, walk_links)`` of one page; never raises.
 
     ``facts`` is :func:`extract_page`'s dict, plus ``competitor_links`` when
     ``verify`` names competitors (links to ``optional`` ones that are gone are
-    left out: an export that only says they *may* link). ``walk_links`` are
+    left out: an export that only says they *may* link), and ``brand_mention`` (the sentence naming
+    it, or "") when a ``brand`` is given. ``walk_links`` are
     ``(url, cues)`` for each link to the page's own site, fragment dropped.
     """
     page = parse(html if isinstance(html, str) else "", url if isinstance(url, str) else "")
@@ -39,6 +41,8 @@ def read_page(html: str, url: str, verify: Sequence[str] = (),
              "rel": check.rel, "status": check.status}
             for check in verify_links(page, url, list(verify))
             if not (check.status == "gone" and check.competitor in optional)]
+    if brand:
+        facts["brand_mention"] = mention_sentence(page, brand)
     return facts, walk_links(page)
 
 

@@ -21,6 +21,8 @@ class NicheContext:
 
     query: NicheQuery | None = None
     competitors: frozenset[str] = field(default_factory=frozenset)
+    brand: str = ""  # the user's brand (unlinked mentions), and their own sites
+    own_domains: frozenset[str] = field(default_factory=frozenset)
 
 
 def score_page(facts: dict[str, Any], context: NicheContext | None) -> int:
@@ -57,3 +59,16 @@ def competitor_links(links: list[dict[str, Any]], competitors: frozenset[str] | 
         if competitor not in best or (status == "present" and best[competitor]["status"] != "present"):
             best[competitor] = found
     return list(best.values())
+
+
+def mark_mention(facts: dict[str, Any], url: str, context: NicheContext | None) -> None:
+    """An *unlinked mention*: a page of another site names the user's brand (``brand_mention``, the
+    sentence) without linking to any of the user's sites. ``is_unlinked_mention`` and its evidence are
+    set; a page that does link is left alone (its links to the user are recorded as existing links)."""
+    sentence = facts.get("brand_mention")
+    if not sentence or context is None or registrable_domain(url) in context.own_domains:
+        return
+    if any(registrable_domain(link["url"]) in context.own_domains for link in facts.get("outbound_links", [])):
+        return
+    facts["is_unlinked_mention"] = True
+    facts.setdefault("evidence", {})["unlinked_mention"] = sentence

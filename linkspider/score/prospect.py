@@ -52,6 +52,10 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     # authority/100 and by relevance. 0 (the default) leaves authority out of the score: it sorts and
     # filters (--min-authority) without deciding what is a prospect.
     "authority": 0,
+    # Reasons to write about one of your pages (scaled by relevance like the other points):
+    "broken_link": 10,  # a roundup/resources page links to a dead page: offer yours as the replacement
+    "unlinked_mention": 15,  # a page names your brand without linking to you
+    "article_fit": 10,  # points for a fit of 1.0 with one of your articles (scaled by the fit)
 }
 
 KINDS = ("guestpost", "roundup", "resources")
@@ -165,8 +169,12 @@ def score_site(site: dict[str, Any], weights: dict[str, float] | None = None,
         authority = w["authority"] * max(0, min(100, site["authority"])) / 100
         reasons.append(f"authority {site['authority']}")
 
+    # Your own pages: a dead link to replace, a mention to turn into a link, an article it fits.
+    yours, mine = own_page_reasons(site, w)
+    reasons.extend(mine)
+
     scale = 0.4 + 0.6 * rel.value
-    base = (w["relevance"] * rel.value + (contact + activity + reach + competitor + authority) * scale
+    base = (w["relevance"] * rel.value + (contact + activity + reach + competitor + authority + yours) * scale
             + penalties)
     kind_scores: dict[str, int] = {}
     for kind in KINDS:
@@ -186,6 +194,34 @@ def score_site(site: dict[str, Any], weights: dict[str, float] | None = None,
         "competitors_linked": ",".join(linked),
         "emails_ranked": best_emails(contacts),
     }
+
+
+# An article fit below this is no reason worth reading in a why (it still counts, scaled by the fit).
+SHOWN_FIT = 0.2
+
+
+def own_page_reasons(site: dict[str, Any], w: dict[str, float]) -> tuple[float, list[str]]:
+    """Points and reasons for pitching one of the user's pages: ``broken_link`` and ``unlinked_mention``
+    signals, and the site's best ``article_fit`` (set by the store from ``linkspider/score/article.py``)."""
+    points, reasons = 0.0, []
+    kinds = {p["url"]: set((p.get("kinds") or "").split(",")) for p in site.get("pages", [])}
+    broken = [s for s in site.get("signals", []) if s["kind"] == "broken_link"]
+    if broken:
+        points += w["broken_link"]
+        page = broken[0]
+        kind = next((label for k, label in (("resources", "resources page"), ("roundup", "roundup"))
+                     if k in kinds.get(page["url"], ())), "page")
+        reasons.append(f"{kind} links to {page['evidence']}" + (f" (+{len(broken) - 1} more pages)"
+                                                               if len(broken) > 1 else ""))
+    if any(s["kind"] == "unlinked_mention" for s in site.get("signals", [])):
+        points += w["unlinked_mention"]
+        reasons.append("names your brand without linking to you")
+    fit = site.get("article_fit")
+    if fit:
+        points += w["article_fit"] * fit["fit"]
+        if fit["fit"] >= SHOWN_FIT:
+            reasons.append(fit["why"])
+    return points, reasons
 
 
 def parse_today(value: str | None) -> date | None:

@@ -29,7 +29,15 @@ import sqlite_utils
 
 from linkspider.common.domains import registrable_domain
 from linkspider.common.redact import redact
-from linkspider.items import Discovery, DiscoveryItem, FrontierItem, PageItem, QueryItem
+from linkspider.items import (
+    ArticleItem,
+    Discovery,
+    DiscoveryItem,
+    FrontierItem,
+    OutboundCheckItem,
+    PageItem,
+    QueryItem,
+)
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -45,6 +53,8 @@ SIGNAL_KINDS = {
     "rejects_guest_posts": "rejects_guest_posts",
     "is_contact_page": "contact_page",
     "is_about_page": "about_page",
+    # Names the user's brand without linking to them (linkspider/score/page.py mark_mention).
+    "is_unlinked_mention": "unlinked_mention",
 }
 
 # table -> (columns, primary key, defaults). New columns are added to existing
@@ -146,12 +156,31 @@ SCHEMA: dict[str, tuple[dict[str, type], str, dict[str, Any]]] = {
     }, "id", {}),
     # What the database is for: key "purpose" = "demo" marks the database `make demo` writes.
     "meta": ({"key": str, "value": str}, "key", {}),
+    # The user's articles (`scrapy crawl article`), one row per niche and article: what each is about
+    # (`profile`: a JSON ArticleProfile of linkspider/score/article.py, its terms, phrases and background).
+    "articles": ({
+        "id": str, "niche": str, "url": str, "title": str, "source": str, "background": str, "profile": str,
+        "first_seen": str, "analysed_at": str,
+    }, "id", {}),
+    # Each site's fit for each article of its niche: its best page, written whenever the site is scored.
+    "article_fits": ({
+        "id": str, "domain": str, "article_url": str, "fit": float, "page_url": str, "page_kind": str,
+        "topic": str, "computed_at": str,
+    }, "id", {}),
+    # Links from roundup and resources pages to other sites, checked (broken-link building): `outcome`
+    # dead / unsure / ok, `reason` how it failed ("404", "DNS lookup failed", "parked domain"...).
+    "outbound_checks": ({
+        "id": str, "domain": str, "page_url": str, "target_url": str, "target_domain": str, "anchor": str,
+        "outcome": str, "reason": str, "http_status": int, "final_url": str, "first_seen": str,
+        "checked_at": str,
+    }, "id", {}),
 }
 INDEXES = [("pages", ["domain"]), ("contacts", ["domain"]), ("signals", ["domain"]),
            ("discoveries", ["domain"]), ("discoveries", ["niche"]), ("competitor_links", ["domain"]),
            ("competitor_links", ["competitor"]), ("frontier", ["job", "state"]),
            ("placed_links", ["site"]), ("link_checks", ["link_id"]), ("link_checks", ["run_id"]),
-           ("own_backlinks", ["domain"])]
+           ("own_backlinks", ["domain"]), ("article_fits", ["domain"]), ("article_fits", ["article_url"]),
+           ("outbound_checks", ["domain"]), ("outbound_checks", ["target_url"])]
 
 # A placed link whose newest check is one of these still links: its site is not a prospect.
 LINKING_STATUSES = ("new", "live", "unsure", "unchecked")
@@ -493,6 +522,8 @@ class Store:
         items = [i for i in batch if isinstance(i, (PageItem, DiscoveryItem))]
         frontier = [i for i in batch if isinstance(i, FrontierItem)]
         queries = [i for i in batch if isinstance(i, QueryItem)]
+        articles = [i for i in batch if isinstance(i, ArticleItem)]
+        checks = [i for i in batch if isinstance(i, OutboundCheckItem)]
         ts = now_iso()
         sites_new: dict[str, dict[str, Any]] = {}
         pages, contacts, signals, discoveries, competitor_links = [], [], [], [], []
@@ -565,6 +596,8 @@ class Store:
                             )
                 self._upsert_competitor_links(competitor_links)
                 self._write_own_links(own_pages, ts)
+                self._write_articles(articles, ts)
+                self._write_outbound_checks(checks, ts)
                 db.execute(
                     "UPDATE sites SET pages_crawled = (SELECT count(*) FROM pages p WHERE "
                     "p.domain = sites.domain AND p.status BETWEEN 200 AND 299) WHERE domain IN "
@@ -772,15 +805,149 @@ class Store:
         """Write a batch of crawl items (one transaction), then score the sites it touched: what the crawl's
         store pipeline and ``linkspider ingest`` both do with a batch."""
         self.write_pages(batch, job=job)
-        self.rescore({item.domain for item in batch if isinstance(item, (PageItem, DiscoveryItem))},
-                     weights, today, niche)
+        domains = {item.domain for item in batch if isinstance(item, (PageItem, DiscoveryItem, OutboundCheckItem))}
+        for article in (i for i in batch if isinstance(i, ArticleItem)):  # every site of the niche gets its fit
+            domains.update(self.niche_domains(article.niche))
+        self.rescore(domains, weights, today, niche)
 
     def rescore(self, domains: Iterable[str], weights: dict[str, float] | None = None, today: date | None = None,
                 niche: str = "") -> None:
         """Score ``domains`` again from what is stored (``linkspider rescore`` after changing the weights)."""
+        from linkspider.score.article import ArticleProfile, site_fit
         from linkspider.score.prospect import score_site
 
-        self.save_scores({s["domain"]: score_site(s, weights, today, niche) for s in self.site_facts(domains)})
+        profiles: dict[str, list[ArticleProfile]] = {}
+        for row in self.articles():
+            profiles.setdefault(row["niche"], []).append(ArticleProfile.from_row(row["profile"]))
+        scores, fits = {}, []
+        for site in self.site_facts(domains):
+            mine = profiles.get(niche or site["niche"], [])
+            if mine:
+                pages = self._page_terms(site["domain"])
+                found = [f for f in (site_fit(pages, p) for p in mine) if f is not None]
+                fits.append((site["domain"], [p.url for p in mine], found))
+                if found:
+                    best = max(found, key=lambda f: f.fit)
+                    site["article_fit"] = {"fit": best.fit, "why": best.why, "article_url": best.article_url}
+            scores[site["domain"]] = score_site(site, weights, today, niche)
+        self.save_scores(scores)
+        if fits:
+            self._save_fits(fits)
+
+    @_reported
+    def _save_fits(self, fits: list[tuple[str, list[str], list[Any]]]) -> None:
+        """Per site: its fit for each article of its niche (a ``SiteFit``); articles it no longer fits lose
+        their row."""
+        ts = now_iso()
+        with self.db.conn:
+            for domain, articles, found in fits:
+                self.db.execute(f"DELETE FROM article_fits WHERE domain = ? AND article_url IN "
+                                f"({','.join('?' * len(articles))})", [domain, *articles])
+                self.db["article_fits"].insert_all(
+                    [{"id": f"{domain}|{f.article_url}", "domain": domain, "article_url": f.article_url,
+                      "fit": f.fit, "page_url": f.page_url, "page_kind": f.page_kind, "topic": f.topic,
+                      "computed_at": ts} for f in found], pk="id", replace=True)
+
+    @_reported
+    def _page_terms(self, domain: str) -> list[dict[str, Any]]:
+        """A site's readable pages with their stored terms, for its article fit."""
+        return [{**r, "terms": json.loads(r["terms"] or "{}")} for r in self.db.query(
+            "SELECT url, title, kinds, words, terms FROM pages WHERE domain = ? AND status BETWEEN 200 AND 299",
+            [domain])]
+
+    # ------------------------------------------------------------ articles and broken links
+    def _write_articles(self, articles: list[ArticleItem], ts: str) -> None:
+        rows = [{"id": f"{a.niche}|{a.url}", "niche": a.niche, "url": redact(a.url), "title": a.title,
+                 "source": a.source, "background": a.profile.get("background", ""),
+                 "profile": json.dumps(a.profile, sort_keys=True), "first_seen": ts, "analysed_at": ts}
+                for a in articles]
+        if rows:
+            self.db["articles"].insert_all(rows, pk="id", ignore=True)
+            self.db.conn.executemany("UPDATE articles SET title = ?, source = ?, background = ?, profile = ?, "
+                                     "analysed_at = ? WHERE id = ?",
+                                     [(r["title"], r["source"], r["background"], r["profile"], ts, r["id"])
+                                      for r in rows])
+
+    @_reported
+    def articles(self, url: str | None = None) -> list[dict[str, Any]]:
+        """The analysed articles (of every niche, or those at ``url``), ``profile`` as a dict."""
+        rows = self.db.query("SELECT * FROM articles WHERE ? IS NULL OR url = ? ORDER BY niche, first_seen",
+                             [url, url])
+        return [{**r, "profile": json.loads(r["profile"])} for r in rows]
+
+    @_reported
+    def niche_domains(self, niche: str) -> list[str]:
+        """Every site found for ``niche``."""
+        return [r["domain"] for r in self.db.query(
+            "SELECT domain FROM sites WHERE niche = ? UNION SELECT domain FROM discoveries WHERE niche = ?",
+            [niche, niche])]
+
+    @_reported
+    def niche_page_terms(self, niche: str, limit: int = 50_000) -> list[list[str]]:
+        """The stored terms of the niche's readable pages (an article's background, in the article spider)."""
+        return [list(json.loads(r["terms"] or "{}")) for r in self.db.query(
+            "SELECT p.terms FROM pages p JOIN sites s ON s.domain = p.domain WHERE s.niche = ? "
+            "AND p.status BETWEEN 200 AND 299 AND p.words > 0 LIMIT ?", [niche, limit])]
+
+    def _write_outbound_checks(self, checks: list[OutboundCheckItem], ts: str) -> None:
+        """Each check updates its (page, target) row; each page's ``broken_link`` signal says how many of
+        its links are dead now, with an example (and goes when none is)."""
+        if not checks:
+            return
+        rows = [{"id": f"{redact(c.page_url)}|{redact(c.target_url)}", "domain": c.domain,
+                 "page_url": redact(c.page_url), "target_url": redact(c.target_url),
+                 "target_domain": registrable_domain(c.target_url) or "", "anchor": c.anchor[:300],
+                 "outcome": c.outcome, "reason": c.reason[:200], "http_status": c.http_status,
+                 "final_url": redact(c.final_url), "first_seen": ts, "checked_at": c.checked_at or ts}
+                for c in checks]
+        self.db["outbound_checks"].insert_all(rows, pk="id", ignore=True)
+        self.db.conn.executemany(
+            "UPDATE outbound_checks SET anchor = ?, outcome = ?, reason = ?, http_status = ?, final_url = ?, "
+            "checked_at = ? WHERE id = ?",
+            [(r["anchor"], r["outcome"], r["reason"], r["http_status"], r["final_url"], r["checked_at"], r["id"])
+             for r in rows])
+        for domain, page in dict.fromkeys((r["domain"], r["page_url"]) for r in rows):
+            dead = list(self.db.query("SELECT anchor, target_url, reason FROM outbound_checks WHERE page_url = ? "
+                                      "AND outcome = 'dead' ORDER BY checked_at, target_url", [page]))
+            key = f"{domain}|broken_link|{page}"
+            if not dead:
+                self.db.execute("DELETE FROM signals WHERE id = ?", [key])
+                continue
+            example = dead[0]["anchor"] or dead[0]["target_url"]
+            evidence = (f"{len(dead)} dead page{'s' if len(dead) > 1 else ''} "
+                        f"(e.g. '{example[:80]}' -> {dead[0]['reason']})")
+            self.db["signals"].insert({"id": key, "domain": domain, "kind": "broken_link", "url": page,
+                                       "evidence": evidence, "first_seen": ts, "last_seen": ts},
+                                      pk="id", ignore=True)
+            self.db.execute("UPDATE signals SET evidence = ?, last_seen = ? WHERE id = ?", [evidence, ts, key])
+
+    @_reported
+    def outbound_known(self, days: float) -> dict[str, dict[str, Any]]:
+        """Target URLs found dead or alive less than ``days`` ago -> their newest check (not asked again)."""
+        if days <= 0:
+            return {}
+        cutoff = (datetime.now(timezone.utc) - timedelta(days=days)).isoformat(timespec="milliseconds")
+        return {r["target_url"]: r for r in self.db.query(
+            "SELECT target_url, outcome, reason, http_status, final_url, checked_at FROM outbound_checks "
+            "WHERE outcome IN ('dead', 'ok') AND checked_at >= ? ORDER BY checked_at", [cutoff])}
+
+    @_reported
+    def broken_links(self, niche: str | None = None) -> list[dict[str, Any]]:
+        """Every dead link found, one row each, with the site's score and best contacts (the export)."""
+        return list(self.db.query(
+            "SELECT o.domain, o.page_url, p.kinds AS page_kinds, o.target_url, o.anchor, o.reason, o.http_status, "
+            "o.final_url, o.checked_at, o.first_seen, s.score, s.niche, s.emails_ranked, s.status AS site_status, "
+            "(SELECT g.url FROM signals g WHERE g.domain = o.domain AND g.kind = 'contact_page' ORDER BY g.url "
+            "LIMIT 1) AS contact_page FROM outbound_checks o JOIN sites s ON s.domain = o.domain "
+            "LEFT JOIN pages p ON p.url = o.page_url WHERE o.outcome = 'dead' AND (? IS NULL OR s.niche = ? "
+            "OR EXISTS (SELECT 1 FROM discoveries d WHERE d.domain = s.domain AND d.niche = ?)) "
+            "ORDER BY s.score DESC, o.domain, o.page_url, o.target_url", [niche, niche, niche]))
+
+    @_reported
+    def article_fits(self, article_url: str) -> dict[str, dict[str, Any]]:
+        """Sites' fits for one article -> {domain: fit row}."""
+        return {r["domain"]: r for r in self.db.query(
+            "SELECT * FROM article_fits WHERE article_url = ? ORDER BY fit DESC", [article_url])}
 
     def save_scores(self, scores: dict[str, dict[str, Any]]) -> None:
         """Per site: ``score``, ``score_why`` and the per-kind scores and relevance figures."""

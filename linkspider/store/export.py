@@ -29,6 +29,12 @@ LINK_COLUMNS = [
     "noindex", "canonical", "js_only", "error", "last_checked", "checks", "last_changes", "added", "source", "note",
 ]
 
+# `linkspider export --for-article URL`: the site's fit with that article, then the usual columns.
+ARTICLE_COLUMNS = ["domain", "niche", "article_fit", "fit_page", "fit_topic", *COLUMNS[2:]]
+# `linkspider export --broken-links`: one row per dead link on a roundup or resources page.
+BROKEN_COLUMNS = ["domain", "page_url", "page_kind", "dead_url", "anchor", "failure", "http_status", "checked",
+                  "first_seen", "score", "emails", "contact_page", "niche", "status"]
+
 ROW_FORMATS = ("csv", "jsonl", "json")
 FORMATS = (*ROW_FORMATS, "domains")  # domains: one site a line, a seed list (prospects only)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -141,3 +147,22 @@ def write_rows(rows: Iterable[dict[str, Any]], fmt: str, out: IO[str], columns: 
     else:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     return count
+
+
+def article_row(row: dict[str, Any], fit: dict[str, Any]) -> dict[str, Any]:
+    """A prospect row with its fit for one article (a row of ``Store.article_fits``)."""
+    return {**row, "article_fit": fit["fit"], "fit_page": fit["page_url"],
+            "fit_topic": f"{fit['page_kind']} on '{fit['topic']}'"}
+
+
+def broken_link_row(link: dict[str, Any]) -> dict[str, Any]:
+    """A dead link from ``Store.broken_links`` -> one export row."""
+    kinds = set((link.get("page_kinds") or "").split(","))
+    return {
+        "domain": link["domain"], "page_url": link["page_url"],
+        "page_kind": "resources" if "resources" in kinds else "roundup" if "roundup" in kinds else "",
+        "dead_url": link["target_url"], "anchor": link["anchor"] or "", "failure": link["reason"],
+        "http_status": link["http_status"], "checked": link["checked_at"], "first_seen": link["first_seen"],
+        "score": link["score"] or 0, "emails": json.loads(link["emails_ranked"] or "[]"),
+        "contact_page": link["contact_page"] or "", "niche": link["niche"], "status": link["site_status"],
+    }

@@ -17,7 +17,7 @@ from typing import Any
 from scrapy import signals
 from scrapy.utils.defer import deferred_from_coro
 
-from linkspider.items import DiscoveryItem, FrontierItem, PageItem, QueryItem
+from linkspider.items import ArticleItem, DiscoveryItem, FrontierItem, OutboundCheckItem, PageItem, QueryItem
 from linkspider.score.prospect import parse_today
 from linkspider.store.database import Store, StoreError
 from linkspider.store.recovery import recover, save_unsaved
@@ -74,7 +74,7 @@ class StorePipeline:
         logger.info("storing into %s", self.db_path)
 
     def process_item(self, item: Any) -> Any:
-        if isinstance(item, (PageItem, DiscoveryItem, FrontierItem, QueryItem)):
+        if isinstance(item, (PageItem, DiscoveryItem, FrontierItem, QueryItem, ArticleItem, OutboundCheckItem)):
             self.buffer.append(item)
             if (len(self.buffer) >= self.batch_size
                     or time.monotonic() - self.last_flush >= self.flush_seconds):

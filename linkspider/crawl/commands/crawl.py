@@ -47,11 +47,33 @@ def environment_settings() -> dict[str, object]:
     return values
 
 
+# Spider arguments that may be given more than once (`-a url=A -a url=B`): their values are joined by
+# newlines (Scrapy keeps only the last). The article spider takes several articles this way.
+REPEATABLE = ("url", "file")
+
+
+def repeated_arguments(spargs: list[str]) -> list[str]:
+    """``-a`` values as Scrapy reads them, with each repeatable argument's values joined by newlines."""
+    joined: dict[str, list[str]] = {}
+    out = []
+    for arg in spargs:
+        name, sep, value = arg.partition("=")
+        if sep and name in REPEATABLE:
+            if name not in joined:
+                joined[name] = []
+                out.append(name)
+            joined[name].append(value)
+        else:
+            out.append(arg)
+    return [f"{a}={chr(10).join(joined[a])}" if a in joined else a for a in out]
+
+
 class Command(ScrapyCrawl):
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         install_log_redaction()
         assert self.settings is not None
         self.settings.setdict(environment_settings(), priority="cmdline")
+        opts.spargs = repeated_arguments(opts.spargs)
         super().process_options(args, opts)  # -s NAME=VALUE, set after: it wins
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:

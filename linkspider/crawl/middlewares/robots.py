@@ -122,6 +122,15 @@ def _failure_reason(exc: BaseException) -> tuple[str, bool, bool]:
     return why, connection, not connection
 
 
+PROXY_DNS_FAILURE = "DNSLookupError: the proxy could not resolve the name"
+
+
+def proxy_dns_failure(response: Response) -> bool:
+    """An HTTP proxy's answer saying the name does not resolve (Squid: ``X-Squid-Error: ERR_DNS_FAIL``):
+    behind a proxy, a dead domain is this error page rather than a DNS failure of our own."""
+    return response.status >= 500 and (response.headers.get(b"X-Squid-Error") or b"").startswith(b"ERR_DNS_FAIL")
+
+
 def _is_text(response: Response) -> bool:
     raw = response.headers.get(b"Content-Type")
     if raw:
@@ -277,6 +286,8 @@ class RobotsPolicyMiddleware:
         status = response.status
         self.stats.inc_value("robotstxt/response_count")
         self.stats.inc_value(f"robotstxt/response_status_count/{status}")
+        if proxy_dns_failure(response):  # the name does not resolve: as a DNS failure without a proxy
+            return PROXY_DNS_FAILURE, True, False
         if status == 429 or status >= 500:
             return f"HTTP {status}", False, True
         if status >= 300:  # 4xx, or redirects beyond REDIRECT_MAX_TIMES: "unavailable", no rules

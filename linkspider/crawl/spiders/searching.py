@@ -102,16 +102,27 @@ class SearchSpider(SiteWalkSpider):
         self.unconfirmed_budget = settings.getint("SEARCH_UNCONFIRMED_BUDGET")
         self._short_walks: set[str] = set()  # sites whose candidate page was not confirmed
         self.requery_days = settings.getfloat("REQUERY_AFTER_DAYS")
-        try:
-            extra = niche_footprints(self.profile.path, self.kind)
-            self.queries = build_queries(self.kind, self.profile.keywords, max_queries=max_queries,
-                                         operators=self.backend.operators, extra_templates=extra,
-                                         seeds_dir=self.seeds_dir)
-        except ValueError as exc:
-            raise NicheError(str(exc)) from exc
-        if not self.queries:
+        self.max_queries = max_queries
+        self.queries = self.plan_queries()
+
+    def plan_queries(self) -> list[str]:
+        """The footprint queries for the niche's keywords (NicheError when there are none)."""
+        assert self.profile is not None and self.backend is not None
+        queries = self.footprint_queries(self.kind, self.profile.keywords, self.max_queries)
+        if not queries:
             raise NicheError(f"no {self.kind} queries for niche {self.niche_name!r}: add keywords to "
                              f"{self.profile.path}")
+        return queries
+
+    def footprint_queries(self, kind: str, keywords: Any, max_queries: int | None) -> list[str]:
+        """``kind``'s footprints (the niche profile's own first) x ``keywords``, as the backend can send them."""
+        assert self.profile is not None and self.backend is not None
+        try:
+            extra = niche_footprints(self.profile.path, kind)
+            return build_queries(kind, keywords, max_queries=max_queries, operators=self.backend.operators,
+                                 extra_templates=extra, seeds_dir=self.seeds_dir)
+        except ValueError as exc:
+            raise NicheError(str(exc)) from exc
 
     # ------------------------------------------------------------ searching
     async def fresh_start(self) -> AsyncIterator[Any]:
@@ -277,7 +288,7 @@ class SearchSpider(SiteWalkSpider):
         if not response.meta.get("candidate") or not item.facts or not isinstance(response, HtmlResponse):
             return
         site = item.domain
-        confirmed = bool(item.facts.get(self.confirm_fact))
+        confirmed = self.confirms(item.facts)
         stats = self.crawler.stats
         stats.inc_value(f"linkspider/candidates/{'confirmed' if confirmed else 'unconfirmed'}")
         if not confirmed:
@@ -293,6 +304,10 @@ class SearchSpider(SiteWalkSpider):
             self.snowball_origin.add(site)  # one step deep: its own roundups do not snowball
         yield from self.snowball_from(item)
         yield from self.expand_site(response, site, result)
+
+    def confirms(self, facts: dict[str, Any]) -> bool:
+        """Is a result page what the queries look for (its site then gets the full walk)?"""
+        return bool(facts.get(self.confirm_fact))
 
     def expand_site(self, response: HtmlResponse, site: str, result: PageResult) -> Iterator[scrapy.Request]:
         """Walk on from a candidate page: its site's home page, then the best links."""

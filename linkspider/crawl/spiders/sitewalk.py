@@ -36,6 +36,7 @@ from linkspider.crawl.budget import SiteBudget
 from linkspider.crawl.checkpoint import CheckpointError, errback_checkpoint, restore
 from linkspider.crawl.linkrank import rank_links
 from linkspider.crawl.middlewares.robots import RobotsUnreachable
+from linkspider.crawl.outbound import OutboundChecker
 from linkspider.crawl.page_stage import PageResult, PageStage
 from linkspider.crawl.rendering import needs_render, worth_rendering
 from linkspider.crawl.traps import TrapFilter, trap_kind
@@ -104,7 +105,7 @@ class SiteWalkSpider(scrapy.Spider):
     custom_settings: dict[str, Any] = {}
     snowball_default = False
     # The callbacks and errbacks a checkpointed request may name (linkspider/crawl/checkpoint.py).
-    resumable_callbacks = frozenset({"parse_page", "page_failed"})
+    resumable_callbacks = frozenset({"parse_page", "page_failed", "outbound_checked", "outbound_failed"})
 
     def __init__(self, niche: str | None = None, snowball: str | None = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -131,7 +132,9 @@ class SiteWalkSpider(scrapy.Spider):
         except NicheError as exc:
             raise UsageError(str(exc), print_help=False) from exc
         crawler.signals.connect(spider.report_rendering, signal=signals.spider_opened)
-        spider.pages = PageStage(crawler, NicheContext(spider.query, frozenset(spider.profile.competitors)))
+        profile = spider.profile
+        spider.pages = PageStage(crawler, NicheContext(spider.query, frozenset(profile.competitors),
+                                                       brand=profile.brand, own_domains=frozenset(profile.domains)))
         crawler.signals.connect(spider.pages.start, signal=signals.spider_opened)
         crawler.signals.connect(spider.pages.close, signal=signals.spider_closed)
         return spider
@@ -175,6 +178,7 @@ class SiteWalkSpider(scrapy.Spider):
         self.seed_backlog = settings.getint("SEED_BACKLOG")
         self.db_path = settings.get("LINKSPIDER_DB")
         self.job = settings.get("LINKSPIDER_JOB") or ""
+        self.outbound = OutboundChecker(self, settings)
         self.setup()
         assert self.profile is not None
         self.query = NicheQuery.from_profile(self.profile.keywords, self.profile.negative_keywords,
@@ -420,12 +424,31 @@ class SiteWalkSpider(scrapy.Spider):
         snowballs to. Runs while the HTML is still on the item (the render decision reads it)."""
         if not isinstance(response, HtmlResponse):
             return
+        yield from self.outbound.check_page(item)
         render = self.render_request(response, item, result)
         if render is not None:
             yield render
         yield from self.maybe_snowball(item, response.meta)
         if follow and item.depth < self.max_depth:
             yield from self.follow_links(result.links, item.domain, item.depth)
+
+    # ------------------------------------------------------------ broken links (linkspider/crawl/outbound.py)
+    def outbound_checked(self, response: Response) -> Iterator[Any]:
+        yield from self.outbound.checked(response)
+
+    def outbound_failed(self, failure: Failure) -> list[Any]:
+        return errback_checkpoint(self, failure.request, list(self.outbound.failed(failure)))  # type: ignore[attr-defined]
+
+    def outbound_known(self, days: float) -> dict[str, dict[str, Any]]:
+        """Links an earlier run found dead or alive less than ``days`` ago (not asked again)."""
+        if not self.db_exists() or days <= 0:
+            return {}
+        try:
+            with Store(self.db_path, reading=True) as store:
+                return store.outbound_known(days)
+        except StoreError as exc:
+            logger.warning("cannot read earlier link checks (%s); checking every link", exc)
+            return {}
 
     # ------------------------------------------------------------ snowballing
     def maybe_snowball(self, item: PageItem, meta: dict[str, Any]) -> Iterator[Any]:
