@@ -44,6 +44,9 @@ class PageItem:
     # column, such as Search Console's): "gone" is not recorded for them.
     verify_optional: list[str] = field(default_factory=list)
     facts: dict[str, Any] = field(default_factory=dict)
+    # Part of a short walk (a search result that was not what the query promised): its site does not
+    # count as walked for RECRAWL_AFTER_DAYS.
+    short_walk: bool = False
 
 
 @dataclass

@@ -221,6 +221,31 @@ def test_a_new_write_for_us_page_is_reported_as_changed_and_blocked_sites_never_
     assert blocked["domain"] in {r["domain"] for r in csv.DictReader(io.StringIO(everything))}
 
 
+def test_a_short_walk_does_not_count_as_walked(reference: CrawlResult, fakeweb: Any, seeds: Path,
+                                               tmp_path: Path) -> None:
+    """A plan roundups -> guestposts -> seeds: seed sites the search spiders met first (and, for results
+    that were not what the query promised, walked only 4 pages of) still get their full walk from seeds.
+    Before, the short walk counted for RECRAWL_AFTER_DAYS and seeds left 6 of 11 such sites at 4 pages."""
+    db = tmp_path / "ls.db"
+    search = {"SEARCH_BACKEND": "searxng", "SEARXNG_URL": fakeweb.search_base("searxng"),
+              "SEARXNG_DOWNLOAD_DELAY": 0, "SEARCH_MAX_QUERIES": 12}
+    path = plan(tmp_path / "plan.toml", seeds, **search)
+    path.write_text(path.read_text().replace('spiders = ["seeds"]', 'spiders = ["roundups", "guestposts", "seeds"]'))
+    result = nightly(fakeweb, db, path, tmp_path)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    seed_sites = {d for (d,) in rows(reference.db, "SELECT domain FROM sites")}
+    met_by_search = {d for (d,) in rows(db, "SELECT DISTINCT domain FROM discoveries WHERE source = 'search'")}
+    assert seed_sites & met_by_search, "the search spiders met no seed site: the test would prove nothing"
+    walked: dict[str, set[str]] = {}
+    for domain, url in rows(db, "SELECT domain, url FROM pages"):
+        walked.setdefault(domain, set()).add(url)
+    # A full walk from another entry page (a search result) may pick other pages: as many, not the same.
+    short = {domain: (len(walked.get(domain, ())), alone) for domain, alone in
+             rows(reference.db, "SELECT domain, count(*) FROM pages GROUP BY domain")
+             if len(walked.get(domain, ())) < alone}
+    assert not short, short
+
+
 def test_two_nightlies_in_one_day_keep_both_digests(reference: CrawlResult, fakeweb: Any, seeds: Path,
                                                      tmp_path: Path) -> None:
     """The second night of a day writes a digest of its own; latest.md and latest.csv are the newest."""

@@ -122,3 +122,23 @@ def test_a_digest_name_is_never_reused(tmp_path: Path) -> None:
     assert digest_name(tmp_path, night) == "2026-11-24-0200-2"
     (tmp_path / "2026-11-24-0200-2.csv").write_text("second")
     assert digest_name(tmp_path, night) == "2026-11-24-0200-3"
+
+
+def test_only_a_full_walk_counts_as_walked_and_older_databases_keep_theirs(tmp_path: Path) -> None:
+    """RECRAWL_AFTER_DAYS reads the last *full* walk: a short walk (an unconfirmed search result) leaves
+    the site to the next spider. A database from before the column counts its crawled sites as walked."""
+    db = tmp_path / "ls.db"
+    with Store(db) as store:
+        short = page("http://short.com/", "short.com")
+        short.short_walk = True
+        store.write_pages([short, page("http://full.com/", "full.com")])
+        assert store.recently_crawled(7) == {"full.com"}
+        store.write_pages([page("http://short.com/about/", "short.com")])  # a later full walk counts
+        assert store.recently_crawled(7) == {"full.com", "short.com"}
+    with sqlite3.connect(db) as conn:  # as an older linkspider left it
+        for trigger in ("sites_ai", "sites_ad", "sites_au"):
+            conn.execute(f"DROP TRIGGER {trigger}")
+        conn.execute("DROP TABLE sites_fts")
+        conn.execute("ALTER TABLE sites DROP COLUMN last_full_walk")
+    with Store(db) as store:
+        assert store.recently_crawled(7) == {"full.com", "short.com"}

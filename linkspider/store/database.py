@@ -57,12 +57,20 @@ SIGNAL_KINDS = {
     "is_unlinked_mention": "unlinked_mention",
 }
 
+# A column added to an older database, filled from what that database knows: sites crawled before
+# short walks were told apart count as walked in full.
+BACKFILL: dict[tuple[str, str], str] = {("sites", "last_full_walk"): "last_crawled"}
+
 # table -> (columns, primary key, defaults). New columns are added to existing
 # databases on open; nothing is ever dropped.
 SCHEMA: dict[str, tuple[dict[str, type], str, dict[str, Any]]] = {
     "sites": ({
         "domain": str, "niche": str, "home_url": str, "title": str,
         "first_seen": str, "last_seen": str, "last_crawled": str,
+        # When a walk of the site last ran in full (a search spider's short walk of an unconfirmed result
+        # does not count): what RECRAWL_AFTER_DAYS reads, so the next spider gives a short-walked site its
+        # full walk.
+        "last_full_walk": str,
         "pages_crawled": int, "last_error": str,
         "score": int, "score_why": str,
         "score_guestpost": int, "score_roundup": int, "score_resources": int,
@@ -476,6 +484,8 @@ class Store:
                 for column, kind in columns.items():
                     if column not in have:
                         table.add_column(column, kind, not_null_default=defaults.get(column))
+                        if (name, column) in BACKFILL:
+                            self.db.execute(f"UPDATE {name} SET {column} = {BACKFILL[name, column]}")
             for table_name, cols in INDEXES:
                 self.db[table_name].create_index(cols, if_not_exists=True)
             for name, sql in VIEWS.items():
@@ -529,6 +539,7 @@ class Store:
         pages, contacts, signals, discoveries, competitor_links = [], [], [], [], []
         own_pages: dict[str, list[dict[str, Any]]] = {}  # page URL -> its links to the user's site
         homes: dict[str, PageItem] = {}
+        walked_full: set[str] = set()  # sites with a page of a full walk in this batch
         for item in items:
             sites_new.setdefault(item.domain, {
                 "domain": item.domain, "niche": item.niche, "first_seen": ts,
@@ -539,6 +550,8 @@ class Store:
                 continue
             if item.is_home:
                 homes[item.domain] = item
+            if not item.short_walk:
+                walked_full.add(item.domain)
             facts, url = item.facts, redact(item.url)
             pages.append({
                 "url": url, "domain": item.domain, "status": item.status,
@@ -570,6 +583,9 @@ class Store:
                         f"({','.join('?' * len(sites_new))})",
                         [ts, ts, *sites_new],
                     )
+                if walked_full:
+                    db.execute(f"UPDATE sites SET last_full_walk = ? WHERE domain IN "
+                               f"({','.join('?' * len(walked_full))})", [ts, *walked_full])
                 for domain, home in homes.items():
                     if home.status and 200 <= home.status < 300:
                         db.execute(
@@ -1073,12 +1089,13 @@ class Store:
 
     @_reported
     def recently_crawled(self, days: float) -> set[str]:
-        """Sites walked less than ``days`` ago (a search spider leaves them alone)."""
+        """Sites walked in full less than ``days`` ago (spiders leave them alone). A site that had only a
+        short walk is not among them: the next spider that meets it walks it in full."""
         if days <= 0:
             return set()
         cutoff = (datetime.now(timezone.utc) - timedelta(days=days)).replace(microsecond=0).isoformat()
         return {r["domain"] for r in self.db.query(
-            "SELECT domain FROM sites WHERE last_crawled >= ? AND pages_crawled > 0", [cutoff])}
+            "SELECT domain FROM sites WHERE last_full_walk >= ? AND pages_crawled > 0", [cutoff])}
 
     @_reported
     def all_domains(self) -> list[str]:

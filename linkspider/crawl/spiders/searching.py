@@ -305,6 +305,9 @@ class SearchSpider(SiteWalkSpider):
         yield from self.snowball_from(item)
         yield from self.expand_site(response, site, result)
 
+    def walks_short(self, site: str) -> bool:
+        return site in self._short_walks
+
     def confirms(self, facts: dict[str, Any]) -> bool:
         """Is a result page what the queries look for (its site then gets the full walk)?"""
         return bool(facts.get(self.confirm_fact))

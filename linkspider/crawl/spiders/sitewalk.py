@@ -362,6 +362,7 @@ class SiteWalkSpider(scrapy.Spider):
             return
         result = await self.pages.read(item)
         after = list(self.after_page(response, item, result, follow)) if result is not None else []
+        item.short_walk = self.walks_short(item.domain)  # after_page may have just decided it
         item.html = ""  # read: what is stored are its facts
         yield item
         for entry in after:
@@ -392,7 +393,7 @@ class SiteWalkSpider(scrapy.Spider):
             requested_url=(meta.get("redirect_urls") or [response.url])[0],
             depth=meta.get("site_depth", 0), is_home=is_home,
             discovery=meta.get("discovery"), verify_competitors=meta.get("verify_competitors", []),
-            verify_optional=meta.get("verify_optional", []),
+            verify_optional=meta.get("verify_optional", []), short_walk=self.walks_short(site),
         )
         if response.status >= 400:
             self.crawler.stats.inc_value(f"linkspider/http_errors/{response.status}")
@@ -407,6 +408,10 @@ class SiteWalkSpider(scrapy.Spider):
         if meta.get("playwright"):
             self.crawler.stats.inc_value("linkspider/render/rendered")
         return item
+
+    def walks_short(self, site: str) -> bool:
+        """Is ``site`` held to a short walk (its pages then do not count as a walk for RECRAWL_AFTER_DAYS)?"""
+        return False
 
     @staticmethod
     def failed(item: PageItem, error: str) -> PageItem:
@@ -535,7 +540,8 @@ class SiteWalkSpider(scrapy.Spider):
             # The origin's robots.txt could not be read: nothing of it is fetched, and the row says why.
             yield PageItem(url=request.url, domain=meta["site"], niche=self.niche, status=None,
                            error=str(unreachable), requested_url=request.url, depth=meta.get("site_depth", 0),
-                           is_home=bool(meta.get("is_home")), discovery=meta.get("discovery"))
+                           is_home=bool(meta.get("is_home")), discovery=meta.get("discovery"),
+                           short_walk=self.walks_short(meta["site"]))
             return
         if reason == "IgnoreRequest" and "robots.txt" in str(failure.value):
             # robots.txt forbade it (the middleware counts and logs those itself).
@@ -554,5 +560,5 @@ class SiteWalkSpider(scrapy.Spider):
             url=first, domain=meta["site"], niche=self.niche, status=None,
             error=f"{reason}: {message}"[:300], requested_url=first,
             depth=meta.get("site_depth", 0), is_home=bool(meta.get("is_home")),
-            discovery=meta.get("discovery"),
+            discovery=meta.get("discovery"), short_walk=self.walks_short(meta["site"]),
         )
