@@ -19,8 +19,15 @@ with it becomes a *worker* of one shared crawl per spider name:
   page budget in Redis (the spider's ``SiteBudget`` gets ``RedisSeen`` and
   ``RedisUsed`` as its mappings), and lets the last worker out delete the crawl's keys.
 
+* Politeness is the crawl's, not each worker's: robots.txt is fetched once per
+  origin for the whole crawl (``RedisRobots`` shares the verdicts of
+  ``RobotsPolicyMiddleware``), and ``SharedPacingMiddleware`` spaces requests to
+  one site by its download delay (ours, AutoThrottle's or its Crawl-delay)
+  across all workers, as one process's download slot would.
+
 Redis keys (``<s>`` is the spider name): ``linkspider:<s>:requests``,
 ``:dupefilter``, ``:seeded``, ``:workers``, ``:sites``, ``:seen``, ``:used``,
+``:robots``, ``:robots_fetching``, ``:pace``,
 and ``linkspider:items`` (+ ``linkspider:items:processing``) for all spiders.
 One crawl per spider name per Redis database at a time: run another crawl of the
 same spider against another database (``redis://host:6379/1``).
@@ -28,6 +35,7 @@ same spider against another database (``redis://host:6379/1``).
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import socket
@@ -38,6 +46,7 @@ from typing import Any
 
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
+from scrapy.utils.asyncio import sleep
 
 from linkspider.common.queue import ITEMS_KEY, item_to_json, redis_client, run_to_json
 from linkspider.common.redact import redact
@@ -54,7 +63,8 @@ QUEUE_PIPELINE = "linkspider.crawl.distributed.RedisItemQueuePipeline"
 def crawl_keys(spider: str) -> dict[str, str]:
     base = f"linkspider:{spider}"
     return {name: f"{base}:{name}" for name in
-            ("requests", "dupefilter", "seeded", "workers", "sites", "seen", "used")}
+            ("requests", "dupefilter", "seeded", "workers", "sites", "seen", "used", "robots", "robots_fetching",
+             "pace")}
 
 
 def worker_id() -> str:
@@ -92,12 +102,16 @@ class DistributedAddon:
                 pipelines.set(key, None, priority=priority)
         pipelines.set(QUEUE_PIPELINE, order, priority=priority)
         settings["SPIDER_MIDDLEWARES"].set("linkspider.crawl.distributed.SeedOnceMiddleware", 10, priority="addon")
+        # After the robots.txt middleware (100), which sets a site's Crawl-delay on its download slot.
+        settings["DOWNLOADER_MIDDLEWARES"].set("linkspider.crawl.distributed.SharedPacingMiddleware", 105,
+                                               priority="addon")
         settings["EXTENSIONS"].set("linkspider.crawl.distributed.DistributedCrawl", 500, priority="addon")
 
 
 # ---------------------------------------------------------------- the shared crawl
 # Atomically: join the crawl, and decide whether this worker pushes the seeds.
-# KEYS: seeded, workers, requests, dupefilter, sites, seen, used. ARGV: worker, now, timeout.
+# KEYS: seeded, workers, requests, dupefilter, sites, seen, used, robots, robots_fetching, pace.
+# ARGV: worker, now, timeout.
 # Returns "seed" (fresh crawl: stale leftovers of a finished one are cleared), "resume" (a killed
 # crawl left requests: continue it, no new seeds) or "join" (another worker seeds).
 _CLAIM = """
@@ -111,7 +125,7 @@ end
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2] .. ':1')
 if live == 0 then
   if redis.call('EXISTS', KEYS[3]) == 1 then return 'resume' end
-  redis.call('DEL', KEYS[1], KEYS[4], KEYS[5], KEYS[6], KEYS[7])
+  redis.call('DEL', KEYS[1], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10])
   redis.call('SET', KEYS[1], 'seeding:' .. ARGV[1])
   return 'seed'
 end
@@ -128,7 +142,7 @@ for i = 1, #workers, 2 do
   if tonumber(string.match(workers[i + 1], '^[^:]+')) > tonumber(ARGV[2]) - tonumber(ARGV[3]) then return 0 end
 end
 if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
-redis.call('DEL', KEYS[1], KEYS[2], KEYS[4], KEYS[5], KEYS[6], KEYS[7])
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10])
 return 1
 """
 
@@ -160,11 +174,12 @@ class DistributedCrawl:
 
     def _keys(self) -> list[str]:
         k = self.keys
-        return [k["seeded"], k["workers"], k["requests"], k["dupefilter"], k["sites"], k["seen"], k["used"]]
+        return [k["seeded"], k["workers"], k["requests"], k["dupefilter"], k["sites"], k["seen"], k["used"],
+                k["robots"], k["robots_fetching"], k["pace"]]
 
     def spider_opened(self, spider: Any) -> None:
         self.keys = crawl_keys(spider.name)
-        self.role = self.server.eval(_CLAIM, 7, *self._keys(), self.worker, time.time(), self.timeout).decode()
+        self.role = self.server.eval(_CLAIM, len(self._keys()), *self._keys(), self.worker, time.time(), self.timeout).decode()
         logger.info("distributed worker %s on %s: %s", self.worker,
                     redact(self.crawler.settings.get("REDIS_URL")), {
                         "seed": "pushing the seeds", "join": "joining the crawl",
@@ -175,6 +190,10 @@ class DistributedCrawl:
         if isinstance(budget, SiteBudget):  # every worker spends the same per-site budget
             spider.budget = SiteBudget(budget.pages, seen=RedisSeen(self.server, self.keys["sites"], self.keys["seen"]),
                                        used=RedisUsed(self.server, self.keys["used"]))
+        robots = _robots_middleware(self.crawler)
+        if robots is not None:  # one robots.txt fetch per origin for the whole crawl
+            robots.share = RedisRobots(self.server, self.keys["robots"], self.keys["robots_fetching"], self.worker,
+                                       lease=robots_lease(self.crawler.settings))
         # An idle worker looks at the shared queue on the engine's heartbeat, every 5 s by default:
         # too slow to join a crawl another worker is seeding. (Private in Scrapy 2.19: when it goes
         # away, workers only join a little later.)
@@ -233,11 +252,119 @@ class DistributedCrawl:
         if self._heartbeat is not None and self._heartbeat.running:
             self._heartbeat.stop()
         try:
-            if self.server.eval(_LEAVE, 7, *self._keys(), self.worker, time.time(), self.timeout):
+            if self.server.eval(_LEAVE, len(self._keys()), *self._keys(), self.worker, time.time(), self.timeout):
                 logger.info("last worker out: the shared crawl of %s is finished and its keys deleted",
                             spider.name)
         except Exception as exc:
             logger.warning("could not leave the shared crawl cleanly: %s", exc)
+
+
+# ---------------------------------------------------------------- the crawl's politeness
+# Is the origin's robots.txt known, being fetched by a live worker, or ours to fetch?
+# KEYS: robots, robots_fetching. ARGV: origin, worker, now, lease. Returns {state, record}.
+_ROBOTS_CLAIM = """
+local record = redis.call('HGET', KEYS[1], ARGV[1])
+if record then return {'known', record} end
+local holder = redis.call('HGET', KEYS[2], ARGV[1])
+if holder and tonumber(string.match(holder, ':([^:]+)$')) > tonumber(ARGV[3]) then return {'wait', ''} end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2] .. ':' .. (tonumber(ARGV[3]) + tonumber(ARGV[4])))
+return {'fetch', ''}
+"""
+
+# Reserve the next moment a site may be sent a request, `delay` after the one reserved before.
+# KEYS: pace. ARGV: slot, now, delay. Returns the seconds to wait (as a string).
+_PACE = """
+local now = tonumber(ARGV[2])
+local start = math.max(tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0'), now)
+redis.call('HSET', KEYS[1], ARGV[1], start + tonumber(ARGV[3]))
+return tostring(start - now)
+"""
+
+
+def robots_lease(settings: Any) -> float:
+    """How long a worker may take over a robots.txt before another asks instead: two tries and the pause
+    between them (RobotsPolicyMiddleware.fetch), with room to spare."""
+    return 2 * settings.getfloat("DOWNLOAD_TIMEOUT") + max(settings.getfloat("ROBOTS_RETRY_DELAY"), 0) + 10
+
+
+def _robots_middleware(crawler: Any) -> Any:
+    from linkspider.crawl.middlewares.robots import RobotsPolicyMiddleware
+
+    engine = crawler.engine
+    chain = getattr(getattr(engine, "downloader", None), "middleware", None)
+    return next((mw for mw in getattr(chain, "middlewares", ()) if isinstance(mw, RobotsPolicyMiddleware)), None)
+
+
+class RedisRobots:
+    """The robots.txt verdicts of a distributed crawl: the first worker to need an origin's fetches it and
+    publishes what it found; the others wait for that (polling every POLL seconds) and judge it alike. A
+    worker that dies while fetching loses its claim after ``lease`` seconds."""
+
+    POLL = 0.05
+
+    def __init__(self, server: Any, key: str, fetching_key: str, worker: str, lease: float) -> None:
+        self.server, self.key, self.fetching_key, self.worker, self.lease = server, key, fetching_key, worker, lease
+
+    async def claim(self, origin: str) -> dict[str, Any] | None:
+        """The published record of ``origin``, or None: then this worker fetches it (and publishes)."""
+        while True:
+            state, record = self.server.eval(_ROBOTS_CLAIM, 2, self.key, self.fetching_key, origin, self.worker,
+                                             time.time(), self.lease)
+            if state == b"known":
+                return dict(json.loads(record))
+            if state == b"fetch":
+                return None
+            await sleep(self.POLL)  # another worker is asking: its answer is ours
+
+    def publish(self, origin: str, record: dict[str, Any]) -> None:
+        pipe = self.server.pipeline()
+        pipe.hset(self.key, origin, json.dumps(record))
+        pipe.hdel(self.fetching_key, origin)
+        pipe.execute()
+
+
+class SharedPacingMiddleware:
+    """Downloader middleware (distributed crawls only): one site's requests are spaced by its download delay
+    across all workers, not per worker - else N workers ask a site N times as often as it was promised.
+
+    The delay is the one this worker's download slot for the site has: DOWNLOAD_DELAY, as AutoThrottle
+    moved it, or the site's Crawl-delay (RobotsPolicyMiddleware, which runs before this one, sets it).
+    """
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+        self.server = redis_client(crawler.settings["REDIS_URL"])
+        self.key = crawl_keys(crawler.spidercls.name)["pace"]
+        self.default_delay = crawler.settings.getfloat("DOWNLOAD_DELAY")
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> SharedPacingMiddleware:
+        if not crawler.settings.get("REDIS_URL"):
+            raise NotConfigured("REDIS_URL is not set")
+        return cls(crawler)
+
+    def delay_of(self, slot_key: str) -> float:
+        downloader = self.crawler.engine.downloader
+        slot = downloader.slots.get(slot_key)
+        if slot is not None:
+            return float(slot.delay)
+        return max(self.default_delay, float(downloader.per_slot_settings.get(slot_key, {}).get("delay", 0.0)))
+
+    async def process_request(self, request: Any) -> None:
+        slot_key = self.crawler.engine.downloader.get_slot_key(request)
+        delay = self.delay_of(slot_key)
+        if delay <= 0:
+            return None
+        wait = float(self.server.eval(_PACE, 1, self.key, slot_key, time.time(), delay))
+        if wait > 0:
+            self.crawler.stats.inc_value("linkspider/distributed/paced")
+            await sleep(wait)
+        # This is the moment the crawl reserved for the site: the worker's own slot must not hold the request
+        # on top of it (its random delay would send it late, close to the next worker's turn).
+        slot = self.crawler.engine.downloader.slots.get(slot_key)
+        if slot is not None:
+            slot.lastseen = 0.0
+        return None
 
 
 class SeedOnceMiddleware:

@@ -32,6 +32,10 @@ it then is what gets a user agent banned.
   site asking for more than the cap gets at most ``ROBOTS_SLOW_SITE_PAGES``
   requests, with one warning that says so.
 
+In a distributed crawl the verdicts are shared through Redis (``share``, set by
+``linkspider.crawl.distributed``): one worker fetches an origin's robots.txt,
+the others wait for its answer and judge it alike.
+
 Pages rendered in the browser are Scrapy requests too: they pass here, get
 the same verdict and wait in the same download slot.
 
@@ -54,7 +58,8 @@ from scrapy import Request, signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured, StopDownload
 from scrapy.http import Response
 from scrapy.http.request import NO_CALLBACK
-from scrapy.utils.defer import deferred_to_future, maybe_deferred_to_future
+from scrapy.utils.asyncio import sleep
+from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.misc import build_from_crawler, load_object
 from twisted.internet import defer
 
@@ -111,6 +116,9 @@ class Verdict:
     page_cap: int | None = None  # a site asking for more than the cap gets this many requests
     sent: int = 0
     warned: bool = field(default=False)
+    # What other workers of a distributed crawl need to judge the origin alike (robots.txt is fetched
+    # once for the whole crawl): {"rules": text or None} or {"unreachable": why, "connection": bool}.
+    record: dict[str, Any] = field(default_factory=dict)
 
 
 def _failure_reason(exc: BaseException) -> tuple[str, bool, bool]:
@@ -159,6 +167,9 @@ class RobotsPolicyMiddleware:
         self.slow_site_pages = settings.getint("ROBOTS_SLOW_SITE_PAGES")
         self.our_delay = settings.getfloat("DOWNLOAD_DELAY")
         self.verdicts: dict[Origin, Verdict | list[defer.Deferred[Verdict]]] = {}
+        # Set by a distributed crawl (linkspider/crawl/distributed.py, RedisRobots): verdicts other
+        # workers fetched, so each robots.txt is asked once for the whole crawl.
+        self.share: Any = None
         crawler.signals.connect(self.bytes_received, signal=signals.bytes_received)
 
     @classmethod
@@ -235,7 +246,13 @@ class RobotsPolicyMiddleware:
             return await maybe_deferred_to_future(mine)
         waiters: list[defer.Deferred[Verdict]] = []
         self.verdicts[origin] = waiters
-        verdict = await self.fetch(origin)
+        record = await self.share.claim(origin_url(origin)) if self.share is not None else None
+        if record is not None:  # another worker fetched it
+            verdict = self.from_record(origin, record)
+        else:
+            verdict = await self.fetch(origin)
+            if self.share is not None:
+                self.share.publish(origin_url(origin), verdict.record)
         self.verdicts[origin] = verdict
         for waiter in waiters:
             waiter.callback(verdict)
@@ -253,18 +270,25 @@ class RobotsPolicyMiddleware:
                 break
             self.stats.inc_value("linkspider/robots/retried")
             logger.info("robots.txt of %s: %s; asking again in %g s", origin_url(origin), why, self.retry_delay)
-            await self.pause(self.retry_delay)
+            await sleep(self.retry_delay)
         self.stats.inc_value("linkspider/robots/unreachable")
         self.stats.inc_value(f"linkspider/robots/unreachable/{why.split(':', 1)[0].replace(' ', '_')}")
         logger.warning("robots.txt of %s unreachable (%s): nothing of it is crawled in this run (RFC 9309)",
                        origin_url(origin), why)
-        return Verdict(unreachable=why, connection=connection)
+        return Verdict(unreachable=why, connection=connection, record={"unreachable": why, "connection": connection})
 
-    async def pause(self, seconds: float) -> None:
-        from twisted.internet import reactor
-        from twisted.internet.task import deferLater
+    def from_record(self, origin: Origin, record: dict[str, Any]) -> Verdict:
+        """The verdict another worker reached for the origin, judged here as if fetched here."""
+        if record.get("unreachable"):
+            return Verdict(unreachable=record["unreachable"], connection=bool(record.get("connection")),
+                           record=record)
+        if record.get("rules") is None:
+            return Verdict(record=record)
+        parser = build_from_crawler(self.parser_class, self.crawler, record["rules"].encode("latin-1"))
+        verdict = self.judge(origin, parser)
+        verdict.record = record
+        return verdict
 
-        await deferred_to_future(deferLater(reactor, seconds, lambda: None))
 
     async def download(self, origin: Origin) -> Verdict | tuple[str, bool, bool]:
         """The verdict from one download, or (why, connection-level?, retry?) when it failed."""
@@ -279,7 +303,7 @@ class RobotsPolicyMiddleware:
             response = await self.crawler.engine.download_async(robots)
         except IgnoreRequest as exc:
             if "max redirections" in str(exc):  # RFC 9309: more than five redirects = "unavailable"
-                return Verdict()
+                return Verdict(record={"rules": None})
             return _failure_reason(exc)
         except Exception as exc:  # noqa: BLE001 - every failure is an outcome here
             return _failure_reason(exc)
@@ -291,20 +315,23 @@ class RobotsPolicyMiddleware:
         if status == 429 or status >= 500:
             return f"HTTP {status}", False, True
         if status >= 300:  # 4xx, or redirects beyond REDIRECT_MAX_TIMES: "unavailable", no rules
-            return Verdict()
+            return Verdict(record={"rules": None})
         if not _is_text(response):
             logger.info("robots.txt of %s is not text: no rules", origin_url(origin))
-            return Verdict()
+            return Verdict(record={"rules": None})
         body = response.body[: self.max_bytes]
         parser = build_from_crawler(self.parser_class, self.crawler, body)
         await self.crawler.signals.send_catch_log_async(signal=signals.robots_parsed, robotparser=parser,
                                                         request=robots)
         verdict = self.judge(origin, parser)
+        verdict.record = {"rules": body.decode("latin-1")}
         landed = origin_of(response.url)
         if landed and landed != origin and urlsplit(response.url).path == "/robots.txt":
             # Redirected to another origin's robots.txt (http -> https, bare domain -> www.): that is
             # its verdict too, so it is not fetched again when the walk gets there.
             self.verdicts.setdefault(landed, self.judge(landed, parser))
+            if self.share is not None:
+                self.share.publish(origin_url(landed), verdict.record)
         return verdict
 
     def judge(self, origin: Origin, parser: Any) -> Verdict:
